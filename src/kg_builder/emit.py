@@ -1,0 +1,282 @@
+"""Emit: articles, claims, evidence and reference entities as RDF.
+
+Three named graphs (DESIGN.md "IRIs"): ``graph/reference`` (ontology,
+schemes, rounds, entities), ``graph/claims`` (articles, claims, evidence,
+people, findings, the run) and ``graph/consolidated`` (results and their
+agreed values, written by :mod:`kg_builder.consolidate`). Every IRI comes from
+:mod:`kg_builder.iri`; this module decides only which triples to write.
+
+Literals are always well typed: scores ``xsd:decimal``, ranks and counts
+``xsd:integer``, dates ``xsd:date`` only when the date exists (the printed text
+goes to ``okg:eventDateText`` otherwise).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterable
+
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
+
+from kg_builder.iri import Iris
+from kg_builder.link import Gazetteer
+from kg_builder.model import Article, Claim, Entity, Extraction, Finding, Person
+
+OA = Namespace("http://www.w3.org/ns/oa#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+SCHEMA = Namespace("https://schema.org/")
+
+CLAIM_CLASS = {
+    "score": "ScoreClaim", "rank": "RankClaim", "topn": "TopNClaim", "zone": "ZoneClaim",
+    "opinion": "OpinionClaim", "award": "AwardClaim", "coverage": "CoverageClaim",
+    "dimension": "DimensionClaim",
+}
+ENTITY_CLASS = {
+    "provinsi": "ProvincialGovernment", "kabupaten": "RegencyGovernment", "kota": "CityGovernment",
+    "kementerian": "Ministry", "lembaga": "Agency", "unit": "ServiceUnit",
+}
+#: The assessing body is in the list of agencies but is not an assessed entity.
+NOT_ASSESSED = {"lembaga-ombudsman-republik-indonesia"}
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """The build as a PROV activity; its IRI is a hash of what it read."""
+
+    iri: str
+    started: str  # xsd:dateTime lexical form
+    ended: str
+    software_version: str
+    rules_version: str
+    git_commit: str | None
+
+
+def d(value: Decimal) -> Literal:
+    """An ``xsd:decimal`` literal; the lexical form keeps the printed precision."""
+    return Literal(str(value), datatype=XSD.decimal)
+
+
+class Emitter:
+    """Turns pipeline data into triples under one IRI base."""
+
+    def __init__(self, base: str) -> None:
+        self.iris = Iris(base)
+        self.okg = Namespace(self.iris.okg)
+
+    # -- reference -------------------------------------------------------------------
+    def reference(self, ontology_dir: Path, gazetteer: Gazetteer, units: Iterable[Entity]) -> Graph:
+        """Ontology, schemes and curated reference data, plus every known entity."""
+        g = Graph()
+        for path in sorted(ontology_dir.glob("*.ttl")):
+            g.parse(path, format="turtle")
+        for e in gazetteer.entities.values():
+            if e.key not in NOT_ASSESSED:
+                self.entity(g, e)
+        for u in units:
+            self.entity(g, u)
+        return g
+
+    def entity(self, g: Graph, e: Entity) -> None:
+        okg, iris = self.okg, self.iris
+        s = URIRef(iris.entity(e.key))
+        g.add((s, RDF.type, okg[ENTITY_CLASS[e.kind]]))
+        g.add((s, RDFS.label, Literal(e.name, lang="id")))
+        if e.kind == "unit":
+            g.add((s, ORG.unitOf, URIRef(iris.entity(e.parent or ""))))
+            if e.unit_type:
+                g.add((s, okg.unitType, URIRef(iris.concept("unit-type", e.unit_type))))
+            return
+        g.add((s, okg.entityCategory, URIRef(iris.concept("entity-category", e.kind))))
+        for alt in e.alt_names:
+            g.add((s, SKOS.altLabel, Literal(alt, lang="id")))
+        if e.code:
+            g.add((s, okg.kodeWilayah, Literal(e.code)))
+        if e.bps_code:
+            g.add((s, okg.bpsCode, Literal(e.bps_code)))
+        if e.wikidata:
+            g.add((s, SCHEMA.sameAs, URIRef(f"http://www.wikidata.org/entity/{e.wikidata}")))
+        if e.province:
+            g.add((s, okg.inProvince, URIRef(iris.entity(e.province))))
+
+    # -- claims -----------------------------------------------------------------------
+    def article(self, g: Graph, a: Article) -> URIRef:
+        okg, iris = self.okg, self.iris
+        s = URIRef(iris.article(a.id))
+        g.add((s, RDF.type, okg.NewsArticle))
+        g.add((s, RDF.type, SCHEMA.NewsArticle))
+        g.add((s, RDF.type, PROV.Entity))
+        g.add((s, DCTERMS.identifier, Literal(a.id)))
+        g.add((s, okg.contentSha256, Literal(a.sha256)))
+        for f in (a.source_file, *a.also_source_files):
+            g.add((s, okg.sourceFile, Literal(f)))
+        g.add((s, SCHEMA.inLanguage, Literal("id")))
+        meta = a.meta
+        if meta.outlet:
+            outlet = URIRef(iris.outlet(meta.outlet))
+            g.add((s, SCHEMA.publisher, outlet))
+            g.add((outlet, RDF.type, SCHEMA.NewsMediaOrganization))
+            g.add((outlet, SCHEMA.name, Literal(meta.outlet)))
+        if meta.url:
+            g.add((s, SCHEMA.url, URIRef(meta.url)))
+        if meta.published:
+            g.add((s, SCHEMA.datePublished, Literal(meta.published, datatype=XSD.date)))
+        if meta.author:
+            g.add((s, SCHEMA.author, Literal(meta.author)))
+        if meta.editor:
+            g.add((s, SCHEMA.editor, Literal(meta.editor)))
+        if meta.headline:
+            g.add((s, SCHEMA.headline, Literal(meta.headline)))
+        if meta.dateline:
+            g.add((s, SCHEMA.locationCreated, Literal(meta.dateline)))
+        return s
+
+    def evidence(self, g: Graph, a: Article, start: int, end: int, context: int) -> URIRef:
+        okg, iris = self.okg, self.iris
+        art = URIRef(iris.article(a.id))
+        span = URIRef(iris.span(a.id, start, end))
+        quote = URIRef(f"{iris.article(a.id)}#quote={start},{end}")
+        pos = URIRef(f"{iris.article(a.id)}#position={start},{end}")
+        g.add((span, RDF.type, OA.SpecificResource))
+        g.add((span, OA.hasSource, art))
+        g.add((span, OA.hasSelector, quote))
+        g.add((span, OA.hasSelector, pos))
+        g.add((quote, RDF.type, OA.TextQuoteSelector))
+        g.add((quote, OA.exact, Literal(a.text[start:end])))
+        g.add((quote, OA.prefix, Literal(a.text[max(0, start - context) : start])))
+        g.add((quote, OA.suffix, Literal(a.text[end : end + context])))
+        g.add((pos, RDF.type, OA.TextPositionSelector))
+        g.add((pos, OA.start, Literal(start, datatype=XSD.integer)))
+        g.add((pos, OA.end, Literal(end, datatype=XSD.integer)))
+        return span
+
+    def claim_iri(self, a: Article, c: Claim) -> URIRef:
+        target = f"{c.year}/{c.subject}" if c.subject else str(c.year)
+        values = sorted((k, str(v)) for k, v in c.values().items())
+        return URIRef(self.iris.claim(a.id, c.kind, target, c.evidence.start, c.evidence.end, values))
+
+    def result_iri(self, year: int, entity_key: str) -> URIRef:
+        return URIRef(self.iris.result(year, entity_key))
+
+    def claim(self, g: Graph, a: Article, c: Claim, run: URIRef, context: int) -> URIRef:
+        okg, iris = self.okg, self.iris
+        s = self.claim_iri(a, c)
+        g.add((s, RDF.type, okg[CLAIM_CLASS[c.kind]]))
+        g.add((s, RDF.type, okg.Claim))
+        if c.subject:
+            g.add((s, okg.aboutResult, self.result_iri(c.year, c.subject)))
+        else:
+            g.add((s, okg.aboutRound, URIRef(iris.round(c.year))))
+        g.add((s, PROV.wasDerivedFrom, URIRef(iris.article(a.id))))
+        g.add((s, PROV.wasGeneratedBy, run))
+        g.add((s, okg.evidence, self.evidence(g, a, c.evidence.start, c.evidence.end, context)))
+        g.add((s, okg.confidence, d(c.confidence)))
+        g.add((s, okg.extractionRule, Literal(c.rule)))
+        g.add((s, okg.statementRank, URIRef(iris.concept("statement-rank", "normal"))))
+        if c.score is not None:
+            g.add((s, okg.score, d(c.score)))
+        if c.rank is not None:
+            g.add((s, okg.rankPosition, Literal(c.rank, datatype=XSD.integer)))
+        if c.rank_of is not None:
+            g.add((s, okg.rankOutOf, Literal(c.rank_of, datatype=XSD.integer)))
+        if c.top_n is not None:
+            g.add((s, okg.topN, Literal(c.top_n, datatype=XSD.integer)))
+        if c.rank_scope:
+            g.add((s, okg.rankScope, URIRef(iris.concept("rank-scope", c.rank_scope))))
+        if c.zone:
+            g.add((s, okg.zone, URIRef(iris.concept("zone", c.zone))))
+        if c.opinion:
+            g.add((s, okg.opinion, URIRef(iris.concept(c.opinion_scheme or "opinion", c.opinion))))
+        if c.stated_label:
+            g.add((s, okg.statedLabel, Literal(" ".join(c.stated_label.split()))))
+        if c.category:
+            g.add((s, okg.entityCategory, URIRef(iris.concept("entity-category", c.category))))
+        if c.count is not None:
+            g.add((s, okg["count"], Literal(c.count, datatype=XSD.integer)))
+        if c.dimension:
+            g.add((s, okg.dimension, URIRef(iris.concept("dimension", c.dimension))))
+        if c.kind == "award":
+            if c.presenter:
+                g.add((s, okg.presentedBy, URIRef(iris.person(c.presenter))))
+            if c.presenter_role:
+                g.add((s, okg.presenterRole, URIRef(iris.concept("presenter-role", _role(c.presenter_role)))))
+            if c.recipient:
+                g.add((s, okg.receivedBy, URIRef(iris.person(c.recipient))))
+            if c.awarding_body:
+                g.add((s, okg.awardingBody, URIRef(iris.org(c.awarding_body))))
+            if c.event_date:
+                g.add((s, okg.eventDate, Literal(c.event_date, datatype=XSD.date)))
+            if c.event_date_text:
+                g.add((s, okg.eventDateText, Literal(c.event_date_text)))
+            if c.event_place:
+                g.add((s, okg.eventPlace, Literal(c.event_place)))
+            if c.stated_weekday:
+                g.add((s, okg.statedWeekday, Literal(c.stated_weekday)))
+            if c.computed_weekday:
+                g.add((s, okg.computedWeekday, Literal(c.computed_weekday)))
+            if c.date_issue:
+                g.add((s, okg.dateIssue, Literal(c.date_issue)))
+        return s
+
+    def person(self, g: Graph, p: Person) -> None:
+        s = URIRef(self.iris.person(p.key))
+        g.add((s, RDF.type, SCHEMA.Person))
+        g.add((s, RDF.type, PROV.Person))
+        g.add((s, SCHEMA.name, Literal(p.name)))
+        g.add((s, RDFS.label, Literal(p.name)))
+        for v in p.variants:
+            g.add((s, SCHEMA.alternateName, Literal(v)))
+        if p.office:
+            g.add((s, ORG.memberOf, URIRef(self.iris.org(p.office))))
+
+    def finding(self, g: Graph, a: Article, f: Finding, context: int) -> URIRef:
+        okg, iris = self.okg, self.iris
+        s = URIRef(iris.finding(a.id, f.type, f.evidence.start, f.evidence.end, f.about))
+        g.add((s, RDF.type, okg.QualityFinding))
+        g.add((s, okg.findingType, URIRef(iris.concept("finding-type", f.type))))
+        g.add((s, okg.message, Literal(f.message, lang="en")))
+        g.add((s, PROV.wasDerivedFrom, URIRef(iris.article(a.id))))
+        g.add((s, okg.evidence, self.evidence(g, a, f.evidence.start, f.evidence.end, context)))
+        if f.about:
+            target = iris.person(f.about) if f.type == "name-variant" else iris.entity(f.about)
+            g.add((s, okg.findingAbout, URIRef(target)))
+        return s
+
+    def extraction(self, g: Graph, a: Article, x: Extraction, run: URIRef, context: int) -> None:
+        """All triples of one article: the article, its claims, people and findings."""
+        self.article(g, a)
+        for p in x.people:
+            self.person(g, p)
+        for c in x.claims:
+            self.claim(g, a, c, run, context)
+        for f in x.findings:
+            self.finding(g, a, f, context)
+
+    def run(self, g: Graph, info: RunInfo, articles: Iterable[Article]) -> URIRef:
+        okg = self.okg
+        s = URIRef(info.iri)
+        agent = URIRef(self.iris.agent(info.software_version))
+        g.add((s, RDF.type, okg.ExtractionRun))
+        g.add((s, RDF.type, PROV.Activity))
+        g.add((s, PROV.startedAtTime, Literal(info.started, datatype=XSD.dateTime)))
+        g.add((s, PROV.endedAtTime, Literal(info.ended, datatype=XSD.dateTime)))
+        g.add((s, PROV.wasAssociatedWith, agent))
+        g.add((s, okg.rulesVersion, Literal(info.rules_version)))
+        g.add((s, okg.extractionMethod, URIRef(self.iris.concept("extraction-method", "rule-based"))))
+        if info.git_commit:
+            g.add((s, okg.gitCommit, Literal(info.git_commit)))
+        for a in articles:
+            g.add((s, PROV.used, URIRef(self.iris.article(a.id))))
+        g.add((agent, RDF.type, okg.Extractor))
+        g.add((agent, RDF.type, PROV.SoftwareAgent))
+        g.add((agent, RDFS.label, Literal(f"kg-builder {info.software_version}")))
+        g.add((agent, OWL.versionInfo, Literal(info.software_version)))
+        return s
+
+
+def _role(role: str) -> str:
+    """Recipients' titles are not presenter roles; anything else is ``other``."""
+    return role if role in {"ketua", "wakil-ketua", "anggota", "kepala-perwakilan", "pjs-kepala-perwakilan",
+                            "asisten", "gubernur"} else "other"

@@ -1,0 +1,545 @@
+"""Extract: every stated result of one article, as claims with evidence spans.
+
+``extract(article, gazetteer)`` is a pure function of the article text and
+the reference data: no I/O, no global state, so it parallelises and caches
+by (text hash, rules version). It reads :attr:`Article.body` (page furniture
+blanked, offsets unchanged) and returns an :class:`Extraction`.
+
+How a value finds its subject and year, in order:
+
+1. the recognisers (``numbers``, ``labels``, ``dates``, ``people``, and the
+   gazetteer's names) give spans;
+2. a value belongs to the nearest entity or unit named before it in the same
+   sentence (a place such as "di Provinsi Jambi" or an official's title is
+   only a fallback); without one, scores and ranks go to the article's main
+   entity, while zones and opinions are dropped (they are then a general
+   statement, e.g. about all awardees);
+3. its year is the nearest year named before it in the sentence ("tahun lalu"
+   and "tahun sebelumnya" count back from the article's assessment year),
+   else the article's assessment year.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kg_builder.config import RULES_VERSION
+from kg_builder.extract import dates as dates_mod
+from kg_builder.extract.labels import (
+    COVERAGE,
+    DIMENSION,
+    OPINION,
+    ZONE,
+    category_of,
+    dimension_of,
+    opinion_of,
+)
+from kg_builder.extract.numbers import ORDINAL_WORD, SCORE, parse_score, word_number
+from kg_builder.extract.people import RoleMention, find_people, person_key
+from kg_builder.extract.text import sentences
+from kg_builder.link import Gazetteer
+from kg_builder.model import Article, Claim, Entity, Extraction, Finding, Mention, Person, Span
+
+__all__ = ["extract"]
+
+OMBUDSMAN = "lembaga-ombudsman-republik-indonesia"
+
+_YEAR = re.compile(
+    r"(?P<rel>tahun\s+(?:lalu|sebelumnya|kemarin)|tahun\s+ini)|(?<![\d/])(?P<year>20[12]\d)(?![\d/])", re.I
+)
+_SCORE_CUE = re.compile(
+    r"(?:nilai(?:nya)?|skor(?:nya)?|angka|diangka[t]?|poin|indeks|sebesar|meraih|memperoleh|mendapat(?:kan)?)"
+    r"(?:\s+(?:kepatuhan|penilaian|akhir|rata-rata|total|sebesar|yakni|yaitu|mencapai|kepatuhan\s+sebesar))*"
+    r"\s*(?:[:=]\s*)?$",
+    re.I,
+)
+_RANK = re.compile(
+    rf"\b(?:peringkat|posisi|urutan|ranking|rangking|juara)\s*(?:ke[- ]?\s*)?(?P<n>\d{{1,3}}|{ORDINAL_WORD})\b"
+    rf"|\b(?:di|ke)urutan\s+(?:ke[- ]?\s*)?(?P<n2>\d{{1,3}}|{ORDINAL_WORD})\b",
+    re.I,
+)
+_RANK_OF = re.compile(r"^\s*(?:\w+\s+){0,4}?dari\s+(?P<of>\d{1,3})\b", re.I)
+_TOPN = re.compile(r"\b(?P<n>\d{1,2}|tiga|lima|sepuluh)\s+besar\b", re.I)
+_WISH = re.compile(r"\b(?:berharap|harapan|target|ingin|semoga|mempertahankan|dapat\s+meraih)\b", re.I)
+_PLACE_BEFORE = re.compile(r"(?:\bdi|\bse-?|\bdalam|\bke|\bwilayah|\bdaerah)\s*$", re.I)
+_NOT_SCORE_AFTER = re.compile(r"^\s*(?:%|persen|orang|unit|lokus|instansi|kementerian|lembaga|pemda|pemerintah|kabupaten|kota|provinsi|tahun|bulan|hari|besar|responden|produk|layanan)\b", re.I)
+_NATIONAL = re.compile(r"nasional|se-?\s*Indonesia|tingkat\s+pusat", re.I)
+_PROVINCIAL = re.compile(r"se-?\s*(?:Provinsi|Prov\.?|Jatim|Jateng|Jabar|Sumbar|Sumut|Sumsel|Kalsel|Kaltim|Sulsel|\w+)\b|di\s+Provinsi|tingkat\s+provinsi|dalam\s+Provinsi", re.I)
+_AWARDEES = re.compile(r"mendapat(?:kan)?\s+penghargaan|penerima\s+penghargaan|yang\s+meraih", re.I)
+_HANDOVER = re.compile(r"diserahkan|menyerahkan|penyerahan|diberikan|memberikan|dianugerahkan|diterima", re.I)
+_ASSESSMENT_CUE = re.compile(r"penilaian|penghargaan|opini|predikat|kepatuhan|survei|anugerah|penganugerahan|zona", re.I)
+
+
+@dataclass
+class _Context:
+    article: Article
+    body: str
+    sentences: list[Span]
+    mentions: list[Mention]
+    year: int
+    main: str | None
+
+
+def extract(article: Article, gazetteer: Gazetteer) -> Extraction:
+    """Claims, mentions, people and quality findings stated in one article."""
+    body = article.body
+    sents = sentences(body)
+    mentions = [_mark_place(m, body) for m in gazetteer.find_mentions(body)]
+    govs = [m for m in mentions if m.entity and m.entity != OMBUDSMAN]
+    main = _main_entity(govs)
+    year = _assessment_year(body, sents)
+    units: dict[str, Entity] = {}
+    if main:
+        for mention, unit in gazetteer.find_units(body, main):
+            units.setdefault(unit.key, unit)
+            mentions.append(mention)
+    mentions.sort(key=lambda m: m.span)
+    if year is None:
+        return Extraction(article.id, (), tuple(mentions), rules_version=RULES_VERSION,
+                          warnings=("no assessment year found",))
+    ctx = _Context(article, body, sents, mentions, year, main)
+    claims: list[Claim] = []
+    claims += _scores(ctx)
+    claims += _ranks(ctx)
+    claims += _zones_and_opinions(ctx)
+    claims += _coverage(ctx)
+    claims += _dimensions(ctx)
+    places = frozenset(e.short_name for e in gazetteer.entities.values() if e.short_name)
+    roles = find_people(body, places)
+    people = _people(roles, gazetteer)
+    award, findings = _award(ctx, roles, people)
+    if award:
+        claims.append(award)
+    claims = _dedupe(claims)
+    findings += _rank_findings(claims)
+    return Extraction(
+        article_id=article.id,
+        claims=tuple(claims),
+        mentions=tuple(mentions),
+        people=tuple(people.values()),
+        findings=tuple(findings),
+        assessment_year=year,
+        main_entity=main,
+        units=tuple(units.values()),
+        rules_version=RULES_VERSION,
+    )
+
+
+# --- article-level context ---------------------------------------------------
+
+def _mark_place(m: Mention, body: str) -> Mention:
+    """"di Provinsi Jambi", "Ombudsman RI Provinsi Jambi": a place or an office, not the subject."""
+    before = body[max(0, m.span.start - 40) : m.span.start]
+    if m.note is None and _PLACE_BEFORE.search(before[-12:]):
+        return Mention(m.span, m.surface, m.entity, m.kind, "place")
+    if m.note in (None, "bare") and re.search(r"(?:Ombudsman(?:\s+(?:RI|Republik\s+Indonesia))?|Perwakilan)\s*$", before):
+        return Mention(m.span, m.surface, m.entity, m.kind, "place")
+    return m
+
+
+def _main_entity(govs: list[Mention]) -> str | None:
+    """The government the article is about: most often named, first named on ties."""
+    strong = [m for m in govs if m.note in (None, "bare")] or govs
+    if not strong:
+        return None
+    counts = Counter(m.entity for m in strong)
+    best = max(counts.values())
+    for m in strong:
+        if counts[m.entity] == best:
+            return m.entity
+    return None
+
+
+def _assessment_year(body: str, sents: list[Span]) -> int | None:
+    """The round the article reports: years named near assessment words win."""
+    votes: Counter[int] = Counter()
+    for s in sents:
+        text = body[s.start : s.end]
+        years = [int(m.group("year")) for m in _YEAR.finditer(text) if m.group("year")]
+        if not years:
+            continue
+        weight = 2 if _ASSESSMENT_CUE.search(text) else 1
+        for y in years:
+            if re.search(rf"sejak\s+(?:tahun\s+)?{y}|[Pp]ada\s+{y}\s*,", text):
+                continue
+            votes[y] += weight
+    if not votes:
+        return None
+    dated = [d for d in dates_mod.find_dates(body, None) if d.date]
+    if dated:
+        d = dated[0].date
+        hint = d.year if d.month >= 7 else d.year - 1
+        votes[hint] += 1
+    best = max(votes.values())
+    return max(y for y, v in votes.items() if v == best)
+
+
+def _sentence(ctx: _Context, pos: int) -> Span:
+    for s in ctx.sentences:
+        if s.start <= pos < s.end:
+            return s
+    return Span(pos, pos + 1)
+
+
+def _subject_before(ctx: _Context, pos: int, sent: Span, *, fallback: bool) -> str | None:
+    """The nearest entity or unit named before ``pos`` in its sentence."""
+    best = weak = None
+    for m in ctx.mentions:
+        if m.span.start >= pos or m.span.start < sent.start or not m.entity or m.entity == OMBUDSMAN:
+            continue
+        if m.note in ("place", "official"):
+            weak = m.entity
+        else:
+            best = m.entity
+    if best:
+        return best
+    if weak and fallback:
+        return weak
+    return ctx.main if fallback else None
+
+
+def _year_before(ctx: _Context, pos: int, sent: Span) -> int:
+    year = ctx.year
+    for m in _YEAR.finditer(ctx.body, sent.start, pos):
+        if m.group("year"):
+            if _in_date(ctx.body, m.start()):
+                continue
+            year = int(m.group("year"))
+        elif "ini" in m.group("rel").lower():
+            year = ctx.year
+        else:
+            year = ctx.year - 1
+    return year
+
+
+def _in_date(body: str, pos: int) -> bool:
+    return bool(re.search(r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*$|\d{1,2}\s+[A-Z][a-z]+\s+$", body[max(0, pos - 16) : pos]))
+
+
+def _claim_span(ctx: _Context, start: int, end: int, sent: Span, subject_pos: int | None = None) -> Span:
+    """Evidence: from the subject (when in the same sentence and near) to the value."""
+    if subject_pos is not None and sent.start <= subject_pos < start and start - subject_pos <= 160:
+        start = subject_pos
+    return Span(start, end)
+
+
+def _subject_pos(ctx: _Context, subject: str | None, pos: int, sent: Span) -> int | None:
+    best = None
+    for m in ctx.mentions:
+        if m.entity == subject and sent.start <= m.span.start < pos:
+            best = m.span.start
+    return best
+
+
+# --- recognisers turned into claims --------------------------------------------
+
+def _scores(ctx: _Context) -> list[Claim]:
+    out = []
+    for m in SCORE.finditer(ctx.body):
+        before = ctx.body[max(0, m.start() - 40) : m.start()]
+        after = ctx.body[m.end() : m.end() + 20]
+        if _NOT_SCORE_AFTER.match(after) or re.search(r"ke[- ]?\s*$", before, re.I):
+            continue
+        if m.group("space") and not m.group("frac"):
+            continue
+        value = parse_score(m.group("int"), m.group("frac"))
+        if value is None:
+            continue
+        sent = _sentence(ctx, m.start())
+        cue = bool(_SCORE_CUE.search(before))
+        listed = _listed_after_name(ctx, m.start(), sent)
+        in_parens = before.rstrip().endswith("(") and after.lstrip().startswith(")")
+        if not (cue or listed or in_parens):
+            continue
+        if not m.group("frac") and not cue:
+            continue
+        if re.fullmatch(r"20[12]\d", m.group("int")) or len(m.group("int")) == 3 and value < 100:
+            continue
+        subject = _subject_before(ctx, m.start(), sent, fallback=True)
+        if subject is None:
+            continue
+        year = _year_before(ctx, m.start(), sent)
+        span = _claim_span(ctx, _cue_start(ctx.body, m.start()), m.end(), sent,
+                           _subject_pos(ctx, subject, m.start(), sent))
+        out.append(Claim("score", year, span, subject=subject, rule="score/cue" if cue else "score/list",
+                         confidence=Decimal("0.9") if cue else Decimal("0.8"),
+                         score=value.quantize(Decimal("0.01"))))
+    return out
+
+
+def _cue_start(body: str, pos: int) -> int:
+    m = re.search(r"(?:(?:dengan|memperoleh|meraih|mendapat(?:kan)?)\s+)?(?:nilai|skor|angka|diangka[t]?)(?:\s+\w+){0,3}\s*$", body[max(0, pos - 50) : pos], re.I)
+    return pos - (len(body[max(0, pos - 50) : pos]) - m.start()) if m else pos
+
+
+def _listed_after_name(ctx: _Context, pos: int, sent: Span) -> bool:
+    """"Dinas Kesehatan 92,47": the number follows a name directly."""
+    for m in ctx.mentions:
+        if m.entity and sent.start <= m.span.end <= pos and re.fullmatch(r"[\s(:,]*", ctx.body[m.span.end : pos]):
+            return True
+    return False
+
+
+def _ranks(ctx: _Context) -> list[Claim]:
+    out = []
+    for m in _RANK.finditer(ctx.body):
+        n = word_number(m.group("n") or m.group("n2"))
+        if not n or n > 600:
+            continue
+        sent = _sentence(ctx, m.start())
+        before = ctx.body[sent.start : m.start()]
+        if _WISH.search(before[-80:]):
+            continue
+        after = ctx.body[m.end() : sent.end]
+        if re.match(r"\s*besar", after, re.I):
+            continue
+        subject = _subject_before(ctx, m.start(), sent, fallback=True)
+        if subject is None:
+            continue
+        of = None
+        end = m.end()
+        if om := _RANK_OF.match(after):
+            of = int(om.group("of"))
+            end = m.end() + om.end()
+        clause = ctx.body[sent.start : sent.end]
+        tail = ctx.body[m.end() : min(sent.end, m.end() + 120)]
+        if _AWARDEES.search(tail) and of:
+            scope = "nasional-penerima-penghargaan"
+        elif _NATIONAL.search(ctx.body[max(sent.start, m.start() - 60) : min(sent.end, m.end() + 120)]):
+            scope = "nasional-kategori"
+        elif _PROVINCIAL.search(clause):
+            scope = "provinsi-kabkota"
+        else:
+            scope = "tidak-disebut"
+        if scope == "nasional-penerima-penghargaan":
+            end = m.end() + _AWARDEES.search(tail).end()
+        year = _year_before(ctx, m.start(), sent)
+        span = _claim_span(ctx, m.start(), end, sent, _subject_pos(ctx, subject, m.start(), sent))
+        out.append(Claim("rank", year, span, subject=subject, rule="rank/ordinal",
+                         rank=n, rank_of=of, rank_scope=scope))
+    for m in _TOPN.finditer(ctx.body):
+        sent = _sentence(ctx, m.start())
+        before = ctx.body[sent.start : m.start()]
+        if re.search(r"peringkat\s+\S+\s*$", before, re.I) or _WISH.search(before[-60:]):
+            continue
+        subject = _subject_before(ctx, m.start(), sent, fallback=False)
+        if subject is None:
+            continue
+        n = word_number(m.group("n"))
+        tail = ctx.body[m.end() : min(sent.end, m.end() + 30)]
+        scope = "nasional-kategori" if _NATIONAL.match(tail.strip()) else "tidak-disebut"
+        end = m.end() + (len(tail) - len(tail.lstrip()) + len(tail.strip().split()[0]) if scope == "nasional-kategori" else 0)
+        out.append(Claim("topn", _year_before(ctx, m.start(), sent), Span(m.start(), end), subject=subject,
+                         rule="rank/top-n", top_n=n, rank_scope=scope))
+    return out
+
+
+def _zones_and_opinions(ctx: _Context) -> list[Claim]:
+    out = []
+    for m in ZONE.finditer(ctx.body):
+        sent = _sentence(ctx, m.start())
+        subject = _subject_before(ctx, m.start(), sent, fallback=False)
+        if subject is None or _generic(ctx, m.start(), sent):
+            continue
+        out.append(Claim("zone", _year_before(ctx, m.start(), sent), Span(m.start(), m.end()), subject=subject,
+                         rule="zone/colour", zone=m.group("zone").lower(), stated_label=m.group(0)))
+    for m in OPINION.finditer(ctx.body):
+        sent = _sentence(ctx, m.start())
+        subject = _subject_before(ctx, m.start(), sent, fallback=False)
+        if subject is None or _generic(ctx, m.start(), sent):
+            continue
+        year = _year_before(ctx, m.start(), sent)
+        mapped = opinion_of(m, year)
+        if mapped is None:
+            continue
+        scheme, slug = mapped
+        out.append(Claim("opinion", year, Span(m.start(), m.end()), subject=subject, rule=f"opinion/{scheme}",
+                         opinion=slug, opinion_scheme=scheme, stated_label=m.group(0)))
+    return out
+
+
+def _generic(ctx: _Context, pos: int, sent: Span) -> bool:
+    """A statement about a group ("yang masuk zona hijau") rather than the subject."""
+    before = ctx.body[max(sent.start, pos - 60) : pos]
+    return bool(re.search(r"\b(?:jumlah|seluruh|semua|para)\b[^.]*\byang\s+(?:masuk|meraih|memperoleh)", before, re.I))
+
+
+def _coverage(ctx: _Context) -> list[Claim]:
+    out = []
+    for s in ctx.sentences:
+        text = ctx.body[s.start : s.end]
+        hits = list(COVERAGE.finditer(text))
+        if len(hits) < 2 or not re.search(r"menilai|dinilai|penilaian|terhadap|diikuti|peserta", text, re.I):
+            continue
+        for m in hits:
+            cat = category_of(re.sub(r"\s+", " ", m.group("cat")))
+            out.append(Claim("coverage", ctx.year, Span(s.start + m.start(), s.start + m.end()), rule="coverage/list",
+                             category=cat, count=int(m.group("n"))))
+    return out
+
+
+def _dimensions(ctx: _Context) -> list[Claim]:
+    out = []
+    for s in ctx.sentences:
+        text = ctx.body[s.start : s.end]
+        if not re.search(r"dimensi|variabel|dinilai|penilaian|aspek|indikator", text, re.I):
+            continue
+        hits = list(DIMENSION.finditer(text))
+        slugs = {dimension_of(h) for h in hits}
+        if len(slugs) < 3:
+            continue
+        seen = set()
+        for h in hits:
+            slug = dimension_of(h)
+            if slug in seen:
+                continue
+            seen.add(slug)
+            out.append(Claim("dimension", ctx.year, Span(s.start + h.start(), s.start + h.end()),
+                             rule="dimension/list", dimension=slug, stated_label=h.group(0)))
+    return out
+
+
+# --- people and the award hand-over ----------------------------------------------
+
+def _people(roles: list[RoleMention], gazetteer: Gazetteer) -> dict[str, Person]:
+    """One person per name; later spellings of the same person become variants."""
+    people: dict[str, Person] = {}
+    for r in roles:
+        if not r.name:
+            continue
+        key = person_key(r.name)
+        match = next((p for p in people.values() if _same_person(p.name, r.name)), None)
+        if match and match.key != key:
+            if r.name not in match.variants:
+                people[match.key] = Person(match.key, match.name, match.role, match.office, match.variants + (r.name,))
+            continue
+        office = None
+        if r.role in ("kepala-perwakilan", "pjs-kepala-perwakilan") and r.place:
+            office = f"ombudsman-ri/perwakilan/{_slug(r.place)}"
+        elif r.role in ("ketua", "wakil-ketua", "anggota"):
+            office = "ombudsman-ri"
+        if key not in people:
+            people[key] = Person(key, r.name, r.role, office)
+    return people
+
+
+def _slug(text: str) -> str:
+    from kg_builder.iri import slugify
+
+    return slugify(text)
+
+
+def _same_person(a: str, b: str) -> bool:
+    """"Saiful Roswandi" / "Saiful Ruswandi": same words but for one letter."""
+    wa, wb = a.lower().split(), b.lower().split()
+    if len(wa) != len(wb) or wa == wb:
+        return wa == wb
+    diffs = sum(1 for x, y in zip(wa, wb) if x != y)
+    if diffs != 1:
+        return False
+    x, y = next((x, y) for x, y in zip(wa, wb) if x != y)
+    return len(x) == len(y) and sum(1 for c, d in zip(x, y) if c != d) == 1
+
+
+_PRESENTER_ROLES = ("ketua", "wakil-ketua", "anggota", "kepala-perwakilan", "pjs-kepala-perwakilan", "gubernur")
+
+
+def _award(ctx: _Context, roles: list[RoleMention], people: dict[str, Person]) -> tuple[Claim | None, list[Finding]]:
+    """The hand-over: who gave the award to whom, when and where."""
+    findings: list[Finding] = []
+    if ctx.main is None:
+        return None, findings
+    dated = dates_mod.find_dates(ctx.body, ctx.year + 0)
+    handover_dates = []
+    for d in dated:
+        sent = _sentence(ctx, d.start)
+        if _HANDOVER.search(ctx.body[sent.start : sent.end]) or re.search(r"penghargaan|penganugerahan|acara", ctx.body[sent.start : sent.end], re.I):
+            handover_dates.append(d)
+    presenter_role = None
+    presenter = recipient = None
+    body_office = None
+    for sent in ctx.sentences:
+        text = ctx.body[sent.start : sent.end]
+        if not _HANDOVER.search(text):
+            continue
+        in_sent = [r for r in roles if sent.start <= r.start < sent.end and r.name]
+        givers = [r for r in in_sent if r.role in _PRESENTER_ROLES]
+        if givers and presenter is None:
+            giver = _giver(text, sent.start, givers)
+            presenter, presenter_role = person_key(giver.name), giver.role
+            others = [r for r in in_sent if r is not giver and r.role not in ("ketua", "anggota", "wakil-ketua", "kepala-perwakilan", "pjs-kepala-perwakilan")]
+            if others:
+                recipient = person_key(others[0].name)
+        if presenter:
+            break
+    for p in people.values():
+        if p.key == presenter and p.office:
+            body_office = p.office
+    if presenter and presenter_role == "gubernur":
+        office_people = [p for p in people.values() if p.office and "perwakilan" in p.office]
+        body_office = office_people[0].office if office_people else None
+    if not (presenter or handover_dates):
+        return None, findings
+    when = handover_dates[0] if handover_dates else None
+    start = when.start if when else min(r.start for r in roles if r.name and person_key(r.name) == presenter)
+    end = when.end if when else max(r.end for r in roles if r.name and person_key(r.name) == presenter)
+    span = Span(start, end)
+    claim = Claim(
+        "award", ctx.year, span, subject=ctx.main, rule="award/handover",
+        presenter=presenter, presenter_role=presenter_role, recipient=recipient,
+        awarding_body=body_office or "ombudsman-ri",
+        event_date=when.date.isoformat() if when and when.date else None,
+        event_date_text=when.text if when else None,
+        stated_weekday=when.stated_weekday if when else None,
+        computed_weekday=when.computed_weekday if when else None,
+        date_issue=when.issue if when and when.issue != "year-from-context" else None,
+    )
+    if when and when.issue == "invalid-calendar-date":
+        findings.append(Finding("invalid-calendar-date", f"the printed date {when.text!r} does not exist",
+                                Span(when.start, when.end), ctx.main))
+    elif when and when.issue == "weekday-mismatch":
+        findings.append(Finding("weekday-mismatch",
+                                f"{when.text!r}: the date is a {when.computed_weekday}, not a {when.stated_weekday}",
+                                Span(when.start, when.end), ctx.main))
+    for p in people.values():
+        for v in p.variants:
+            pos = ctx.body.find(v)
+            if pos >= 0:
+                findings.append(Finding("name-variant", f"{p.name!r} is also spelled {v!r}",
+                                        Span(pos, pos + len(v)), p.key))
+    return claim, findings
+
+
+def _giver(text: str, offset: int, givers: list[RoleMention]) -> RoleMention:
+    """Prefer the official named right after "oleh" / "diserahkan"."""
+    for g in givers:
+        before = text[max(0, g.start - offset - 40) : g.start - offset]
+        if re.search(r"(?:oleh|diserahkan|menyerahkan)\s*(?:\w+\s*){0,2}$", before, re.I):
+            return g
+    return givers[0]
+
+
+# --- clean-up ---------------------------------------------------------------------
+
+def _dedupe(claims: list[Claim]) -> list[Claim]:
+    """Drop exact repeats (same kind, subject, year, values and span)."""
+    seen = set()
+    out = []
+    for c in claims:
+        key = (c.kind, c.subject, c.year, c.evidence, tuple(sorted(c.values().items())))
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def _rank_findings(claims: list[Claim]) -> list[Finding]:
+    return [
+        Finding("rank-exceeds-denominator", f"rank {c.rank} is greater than its denominator {c.rank_of}",
+                c.evidence, c.subject)
+        for c in claims
+        if c.kind == "rank" and c.rank_of is not None and c.rank is not None and c.rank > c.rank_of
+    ]
