@@ -1,0 +1,81 @@
+"""A failed build replaces nothing: the previous graph and store keep serving."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import CORPUS, ROOT, build_into, start_server
+from kg_builder.build import BuildError, build
+from kg_builder.config import settings
+
+Q_BLITAR = "SELECT ?s WHERE { <https://w3id.org/kepatuhan-kg/id/assessment/2024/kota-blitar> <https://w3id.org/kepatuhan-kg/def/okg#score> ?s }"
+
+
+def test_build_writes_graph_store_and_report(built):
+    s, result = built
+    assert (s.out_dir / "kg.nq").stat().st_size > 0
+    assert (s.out_dir / "store").is_dir()
+    assert (s.out_dir / "report" / "validation.txt").exists()
+    assert (s.out_dir / "report" / "build.json").exists()
+    assert result.articles == 5
+
+
+def test_bad_shapes_leave_previous_store_serving(tmp_path):
+    out = tmp_path / "out"
+    s, first = build_into(out)
+    assert first.conforms
+    before = (out / "kg.nq").read_bytes()
+    proc, url = start_server(out)
+    try:
+        bad = tmp_path / "shapes"
+        bad.mkdir()
+        (bad / "core.ttl").write_text("this is @not turtle ;;", encoding="utf-8")
+        with pytest.raises(BuildError):
+            build(settings(corpus_dir=CORPUS, out_dir=out, shapes_dir=bad))
+        assert (out / "kg.nq").read_bytes() == before
+        r = httpx.get(f"{url}/sparql", params={"query": Q_BLITAR}, headers={"Accept": "application/sparql-results+json"})
+        assert r.status_code == 200
+        assert r.json()["results"]["bindings"][0]["s"]["value"] == "98.19"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_non_conforming_graph_is_refused_and_previous_kept(tmp_path):
+    out = tmp_path / "out"
+    build_into(out)
+    before = (out / "kg.nq").read_bytes()
+    strict = tmp_path / "shapes"
+    shutil.copytree(ROOT / "shapes", strict)
+    # an extra shape every claim violates: the new graph must not replace the old one
+    (strict / "extra.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix okg: <https://w3id.org/kepatuhan-kg/def/okg#> .\n"
+        "<urn:x:NeedsNothingness> a sh:NodeShape ; sh:targetClass okg:Claim ;\n"
+        "  sh:property [ sh:path okg:confidence ; sh:maxCount 0 ] .\n",
+        encoding="utf-8",
+    )
+    cli = subprocess.run(
+        [sys.executable, "-m", "kg_builder", "build", "--corpus", str(CORPUS), "--out", str(out), "--shapes", str(strict)],
+        capture_output=True, text=True,
+    )
+    assert cli.returncode == 1
+    assert "does not conform" in cli.stderr
+    assert (out / "kg.nq").read_bytes() == before
+    assert "Violation" in (out / "report" / "validation.txt").read_text()
+
+
+def test_strict_build_fails_on_bad_input_file(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "broken.txt").write_bytes(b"\x00\x01binary\x00")
+    s, result = build_into(tmp_path / "lenient", corpus=corpus)
+    assert result.conforms and any("broken.txt" in e.path for e in result.ingest_errors)
+    with pytest.raises(BuildError, match="broken.txt"):
+        build(settings(corpus_dir=corpus, out_dir=tmp_path / "strict"), strict=True)
+    assert not (tmp_path / "strict" / "kg.nq").exists()
