@@ -51,6 +51,9 @@ _UNIT_PATTERNS: tuple[tuple[str, str, str | None], ...] = (
     ("dinas-pendidikan", r"Dinas\s+Pendidikan(?:\s+dan\s+Kebudayaan)?|Disdik(?:bud)?", "dinas-pendidikan"),
     ("puskesmas", r"Puskesmas\s+(?P<name>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2})", None),
     ("rsud", r"RSUD\s+(?P<name>[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3})", None),
+    ("kanwil-bpn", r"(?:Kantor\s+Wilayah|Kanwil)\s+(?:Agraria\s+dan\s+Tata\s+Ruang\s*/\s*Badan\s+Pertanahan\s+Nasional"
+                   r"(?:\s*\(ATR\s*/\s*BPN\))?|ATR\s*/\s*BPN|BPN|Kementerian\s+ATR\s*/\s*BPN)\s+"
+                   r"(?P<name>(?:Provinsi\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2})", None),
     ("kantor-pertanahan", r"(?:Kantor\s+Pertanahan|Kantah)\s+(?P<name>(?:Kabupaten|Kab\.|Kota)?\s*[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2})", None),
     ("polres", r"(?P<kind>Polresta|Polres|Polrestabes)\s+(?P<name>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2})", None),
 )
@@ -61,6 +64,8 @@ _UNIT_NAMES = {
     "dinas-kesehatan": "Dinas Kesehatan",
     "dinas-pendidikan": "Dinas Pendidikan",
 }
+#: One printed head per unit type, so "Kantah Buru" and "Kantor Pertanahan Buru" are one unit.
+_UNIT_HEADS = {"kanwil-bpn": "Kantor Wilayah ATR/BPN", "kantor-pertanahan": "Kantor Pertanahan"}
 #: Words that end a captured unit name (they start the next clause).
 _NAME_STOP = {"Dengan", "Dan", "Yang", "Di", "Ke", "Dari", "Kemudian", "Sebesar", "Nilai", "Mendapat"}
 
@@ -217,11 +222,11 @@ class Gazetteer:
                         continue
                     surface = text[m.start() : m.start("name") + len(raw)]
                     span = Span(m.start(), m.start() + len(surface))
-                    head = surface[: m.start("name") - m.start()].strip()
+                    head = _UNIT_HEADS.get(unit_type) or surface[: m.start("name") - m.start()].strip()
                     name = " ".join(head.split() + [raw])
                     slug = slugify(name)
                 owner = parent
-                if unit_type == "kantor-pertanahan":
+                if unit_type in ("kantor-pertanahan", "kanwil-bpn"):
                     owner = "kementerian-agraria-dan-tata-ruang" if "kementerian-agraria-dan-tata-ruang" in self else parent
                 elif unit_type == "polres":
                     owner = "lembaga-kepolisian-negara-republik-indonesia" if "lembaga-kepolisian-negara-republik-indonesia" in self else parent
@@ -234,6 +239,53 @@ class Gazetteer:
                 taken.append(span)
         found.sort(key=lambda x: x[0].span)
         return found
+
+    @cached_property
+    def _local_names(self) -> dict[str, list[Entity]]:
+        """Lower-cased bare kabupaten/kota names (and aliases) -> the entities that bear them."""
+        out: dict[str, list[Entity]] = {}
+        for e in self.entities.values():
+            if e.kind in ("kabupaten", "kota"):
+                for n in (_bare(e), *e.alt_names):
+                    if len(n) >= 4:
+                        out.setdefault(n.lower(), []).append(e)
+        return out
+
+    @cached_property
+    def _local_pattern(self) -> re.Pattern[str]:
+        alternation = "|".join(re.escape(n) for n in sorted(self._local_names, key=len, reverse=True))
+        return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.I)
+
+    def find_listed(
+        self, text: str, start: int, end: int, kind_hint: str | None, provinces: frozenset[str]
+    ) -> list[Mention]:
+        """Bare kabupaten/kota names in ``text[start:end]``, a list the caller has found.
+
+        In a list ("yaitu Aceh Selatan, Aceh Barat Daya, ... dan Pidie") the
+        kind words are said once for all, so a bare name is linked when the
+        sentence's kind (``kind_hint``) or the provinces the article is about
+        make it unambiguous. The name must start with a capital letter.
+        """
+        out = []
+        for m in self._local_pattern.finditer(text, start, end):
+            if not m.group(0)[0].isupper():
+                continue
+            candidates = self._local_names[m.group(0).lower()]
+            if kind_hint:
+                hinted = [e for e in candidates if e.kind == kind_hint]
+                candidates = hinted or candidates
+            if len(candidates) > 1 and provinces:
+                local = [e for e in candidates if e.province in provinces]
+                candidates = local or candidates
+            if len(candidates) > 1:
+                kinds = {e.kind for e in candidates}
+                if len(kinds) > 1:
+                    candidates = [e for e in candidates if e.kind == "kabupaten"]
+                if len({e.key for e in candidates}) != 1:
+                    continue
+            e = candidates[0]
+            out.append(Mention(Span(m.start(), m.end()), m.group(0), e.key, e.kind, "listed"))
+        return out
 
     def resolve(self, name: str, kind: str | None = None) -> str | None:
         """The key of a canonical name such as "Pemerintah Kabupaten Lebong" (for gold files)."""

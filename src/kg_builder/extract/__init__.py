@@ -65,7 +65,7 @@ _RANK_OF = re.compile(r"^\s*(?:\w+\s+){0,4}?dari\s+(?P<of>\d{1,3})\b", re.I)
 _TOPN = re.compile(r"\b(?P<n>\d{1,2}|tiga|lima|sepuluh)\s+besar\b", re.I)
 _WISH = re.compile(r"\b(?:berharap|harapan|target|ingin|semoga|mempertahankan|dapat\s+meraih)\b", re.I)
 _PLACE_BEFORE = re.compile(r"(?:\bdi|\bse-?|\bdalam|\bke|\bwilayah|\bdaerah)\s*$", re.I)
-_NOT_SCORE_AFTER = re.compile(r"^\s*(?:%|persen|orang|unit|lokus|instansi|kementerian|lembaga|pemda|pemerintah|kabupaten|kota|provinsi|tahun|bulan|hari|besar|responden|produk|layanan)\b", re.I)
+_NOT_SCORE_AFTER = re.compile(r"^\s*(?:%|(?:persen|orang|unit|lokus|instansi|kementerian|lembaga|pemda|pemerintah|kabupaten|kota|provinsi|tahun|bulan|hari|besar|responden|produk|layanan|ke\s+atas)\b)", re.I)
 _NATIONAL = re.compile(r"nasional|se-?\s*Indonesia|tingkat\s+pusat", re.I)
 _PROVINCIAL = re.compile(r"se-?\s*(?:Provinsi|Prov\.?|Jatim|Jateng|Jabar|Sumbar|Sumut|Sumsel|Kalsel|Kaltim|Sulsel|\w+)\b|di\s+Provinsi|tingkat\s+provinsi|dalam\s+Provinsi", re.I)
 _AWARDEES = re.compile(r"mendapat(?:kan)?\s+penghargaan|penerima\s+penghargaan|yang\s+meraih", re.I)
@@ -92,14 +92,20 @@ def extract(article: Article, gazetteer: Gazetteer) -> Extraction:
     main = _main_entity(govs)
     year = _assessment_year(body, sents)
     units: dict[str, Entity] = {}
-    if main:
+    found_units = gazetteer.find_units(body, main)
+    if found_units:
+        # "Kantor Pertanahan Kabupaten Buru" names a unit, not the regency inside it
+        covered = [u.span for u, _ in found_units]
+        mentions = [m for m in mentions if not any(c.covers(m.span) for c in covered)]
+        main = _main_entity([m for m in mentions if m.entity and m.entity != OMBUDSMAN])
         for mention, unit in gazetteer.find_units(body, main):
             units.setdefault(unit.key, unit)
             mentions.append(mention)
+    mentions += _listed(body, sents, mentions, gazetteer)
     mentions.sort(key=lambda m: m.span)
     if year is None:
-        return Extraction(article.id, (), tuple(mentions), rules_version=RULES_VERSION,
-                          warnings=("no assessment year found",))
+        return Extraction(article.id, (), tuple(mentions), main_entity=main, units=tuple(units.values()),
+                          rules_version=RULES_VERSION, warnings=("no assessment year found",))
     ctx = _Context(article, body, sents, mentions, year, main)
     claims: list[Claim] = []
     claims += _scores(ctx)
@@ -140,6 +146,53 @@ def _mark_place(m: Mention, body: str) -> Mention:
     return m
 
 
+_LIST_CUE = re.compile(r"zona|nilai|skor|kategori|predikat|peringkat|opini|kualitas|\(\d", re.I)
+_GROUP_WORD = re.compile(r"\b(?:kabupaten|kota|daerah|pemda|pemkab|pemkot|pemko|wilayah)\b", re.I)
+_KIND_WORD = re.compile(r"\b(?P<kab>kabupaten|pemkab|kab\.)(?!\s*/)|\b(?P<kota>kota|pemkot|pemko)\b", re.I)
+
+
+def _listed(body: str, sents: list[Span], mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """Bare names in the lists of a sentence ("yaitu Aceh Selatan, Aceh Barat Daya dan Pidie")."""
+    provinces = set()
+    for m in mentions:
+        e = gazetteer.get(m.entity) if m.entity else None
+        if e is None:
+            continue
+        if e.kind == "provinsi":
+            provinces.add(e.key)
+        elif e.province:
+            provinces.add(e.province)
+    out: list[Mention] = []
+    taken = [m.span for m in mentions]
+    for s in sents:
+        text = body[s.start : s.end]
+        if not _LIST_CUE.search(text):
+            continue
+        is_list = len(re.findall(r",|\bdan\b|\bserta\b", text)) >= 2 and (
+            _GROUP_WORD.search(text) or any(s.start <= m.span.start < s.end for m in mentions))
+        for m in gazetteer.find_listed(body, s.start, s.end, None, frozenset(provinces)):
+            if not is_list and " " not in m.surface:
+                continue  # outside a list only a distinctive two-word name ("Gorontalo Utara") stands alone
+            clash = [t for t in mentions if t.span.start < m.span.end and m.span.start < t.span.end]
+            if any(t.note != "bare" or t.span.end - t.span.start > m.span.end - m.span.start for t in clash):
+                continue
+            if any(t.start < m.span.end and m.span.start < t.end for t in taken if t not in [c.span for c in clash]):
+                continue
+            for t in clash:
+                mentions.remove(t)
+            hint = None
+            for k in _KIND_WORD.finditer(body, s.start, m.span.start):
+                hint = "kabupaten" if k.group("kab") else "kota"
+            if hint and hint != m.kind:
+                again = gazetteer.find_listed(body, m.span.start, m.span.end, hint, frozenset(provinces))
+                if not again:
+                    continue
+                m = again[0]
+            out.append(m)
+            taken.append(m.span)
+    return out
+
+
 def _main_entity(govs: list[Mention]) -> str | None:
     """The government the article is about: most often named, first named on ties."""
     strong = [m for m in govs if m.note in (None, "bare")] or govs
@@ -158,21 +211,25 @@ def _assessment_year(body: str, sents: list[Span]) -> int | None:
     votes: Counter[int] = Counter()
     for s in sents:
         text = body[s.start : s.end]
-        years = [int(m.group("year")) for m in _YEAR.finditer(text) if m.group("year")]
+        years = [int(m.group("year")) for m in _YEAR.finditer(text)
+                 if m.group("year") and not _in_date(body, s.start + m.start())]
         if not years:
             continue
+        if _WISH.search(text):
+            continue  # "tahun 2022 ini bisa bangkit lagi": a hope, not the round reported
         weight = 2 if _ASSESSMENT_CUE.search(text) else 1
         for y in years:
             if re.search(rf"sejak\s+(?:tahun\s+)?{y}|[Pp]ada\s+{y}\s*,", text):
                 continue
             votes[y] += weight
-    if not votes:
-        return None
     dated = [d for d in dates_mod.find_dates(body, None) if d.date]
     if dated:
+        # results for year N are announced from Nov/Dec of N and handed over until mid N+1
         d = dated[0].date
         hint = d.year if d.month >= 7 else d.year - 1
-        votes[hint] += 1
+        votes[hint] += 2
+    if not votes:
+        return None
     best = max(votes.values())
     return max(y for y, v in votes.items() if v == best)
 
@@ -219,6 +276,17 @@ def _in_date(body: str, pos: int) -> bool:
     return bool(re.search(r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*$|\d{1,2}\s+[A-Z][a-z]+\s+$", body[max(0, pos - 16) : pos]))
 
 
+def _year_after(ctx: _Context, end: int, sent: Span) -> int | None:
+    """"73,44 (pada tahun lalu)", "91,95 tahun ini", "nilai 80 di tahun 2021": a year right after a value."""
+    m = re.match(r"\s*\(?\s*(?:pada\s+|di\s+)?(?:tahun\s+(?P<rel>lalu|sebelumnya|kemarin|ini)|(?:tahun\s+)?(?P<year>20[12]\d))\b",
+                 ctx.body[end : min(sent.end, end + 30)], re.I)
+    if not m:
+        return None
+    if m.group("year"):
+        return int(m.group("year"))
+    return ctx.year if m.group("rel").lower() == "ini" else ctx.year - 1
+
+
 def _claim_span(ctx: _Context, start: int, end: int, sent: Span, subject_pos: int | None = None) -> Span:
     """Evidence: from the subject (when in the same sentence and near) to the value."""
     if subject_pos is not None and sent.start <= subject_pos < start and start - subject_pos <= 160:
@@ -243,6 +311,9 @@ def _scores(ctx: _Context) -> list[Claim]:
         after = ctx.body[m.end() : m.end() + 20]
         if _NOT_SCORE_AFTER.match(after) or re.search(r"ke[- ]?\s*$", before, re.I):
             continue
+        if re.match(r"\s*(?:[-–]|s\.?d\.?|sampai|hingga)\s*\d", after) or re.search(r"\d\s*[-–]\s*$", before) \
+                or re.search(r"interval\s+(?:nilai\s+)?$|rentang\s+(?:nilai\s+)?$", before, re.I):
+            continue  # a band such as "81-100" or "51,00-80,99", not a score
         if m.group("space") and not m.group("frac"):
             continue
         value = parse_score(m.group("int"), m.group("frac"))
@@ -261,7 +332,7 @@ def _scores(ctx: _Context) -> list[Claim]:
         subject = _subject_before(ctx, m.start(), sent, fallback=True)
         if subject is None:
             continue
-        year = _year_before(ctx, m.start(), sent)
+        year = _year_after(ctx, m.end(), sent) or _year_before(ctx, m.start(), sent)
         span = _claim_span(ctx, _cue_start(ctx.body, m.start()), m.end(), sent,
                            _subject_pos(ctx, subject, m.start(), sent))
         out.append(Claim("score", year, span, subject=subject, rule="score/cue" if cue else "score/list",
@@ -296,11 +367,12 @@ def _ranks(ctx: _Context) -> list[Claim]:
         after = ctx.body[m.end() : sent.end]
         if re.match(r"\s*besar", after, re.I):
             continue
-        subject = _subject_before(ctx, m.start(), sent, fallback=True)
+        ahead = _subject_after(ctx, m.end(), sent) if not _subject_in_clause(ctx, m.start(), sent) else None
+        subject = ahead.entity if ahead else _subject_before(ctx, m.start(), sent, fallback=True)
         if subject is None:
             continue
         of = None
-        end = m.end()
+        end = ahead.span.end if ahead else m.end()
         if om := _RANK_OF.match(after):
             of = int(om.group("of"))
             end = m.end() + om.end()
@@ -320,6 +392,7 @@ def _ranks(ctx: _Context) -> list[Claim]:
         span = _claim_span(ctx, m.start(), end, sent, _subject_pos(ctx, subject, m.start(), sent))
         out.append(Claim("rank", year, span, subject=subject, rule="rank/ordinal",
                          rank=n, rank_of=of, rank_scope=scope))
+    out += _listed_ranks(ctx)
     for m in _TOPN.finditer(ctx.body):
         sent = _sentence(ctx, m.start())
         before = ctx.body[sent.start : m.start()]
@@ -337,28 +410,145 @@ def _ranks(ctx: _Context) -> list[Claim]:
     return out
 
 
+#: Between a rank and the name it belongs to: "Di posisi kedua, Pemkot X", "peringkat pertama diraih oleh X".
+_RANK_TO_NAME = re.compile(
+    r"[\s,:]*(?:(?:diraih|diisi|ditempati|diduduki|disandang|dipegang)\s+oleh\s+|(?:adalah|yaitu|yakni|ada|ialah)\s+)?",
+    re.I,
+)
+_CLAUSE_BREAK = re.compile(r"[,;:]|\bdan\b|\bsedangkan\b|\bsementara\b", re.I)
+
+
+def _subject_in_clause(ctx: _Context, pos: int, sent: Span) -> bool:
+    """Whether a name stands between the last clause break and ``pos``."""
+    start = sent.start
+    for b in _CLAUSE_BREAK.finditer(ctx.body, sent.start, pos):
+        start = b.end()
+    return bool(_subjects(ctx, start, pos))
+
+
+def _subject_after(ctx: _Context, end: int, sent: Span) -> Mention | None:
+    """The name right after a value, when only a connector stands between."""
+    glue = _RANK_TO_NAME.match(ctx.body, end, sent.end)
+    after = _subjects(ctx, glue.end() if glue else end, sent.end)
+    if after and glue and after[0].span.start == glue.end():
+        return after[0]
+    return None
+
+
+_ORDINAL_HEAD = re.compile(
+    rf"(?:^|(?<=[.;,])\s+|\bdan\s+|\bkemudian\s+)(?P<ord>pertama|ke(?:dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh))\b",
+    re.I,
+)
+_NUMBERED = re.compile(r"^[ \t]*(?P<n>\d{1,2})[.)]\s+", re.M)
+_RANKING_CUE = re.compile(r"peringkat|urutan|berurutan|posisi|ranking|\d+\s+besar|terbaik|tertinggi", re.I)
+
+
+def _listed_ranks(ctx: _Context) -> list[Claim]:
+    """Ranks given by a list's order: "Kedua, Kota X (83,90)." and numbered lines "1. Pemkab X (98,02)"."""
+    out = []
+    if not _RANKING_CUE.search(ctx.body):
+        return out
+    for m in _ORDINAL_HEAD.finditer(ctx.body):
+        sent = _sentence(ctx, m.start("ord"))
+        ahead = _subject_after(ctx, m.end(), sent)
+        if ahead is None:
+            continue
+        n = word_number(m.group("ord"))
+        out.append(Claim("rank", _year_before(ctx, m.start("ord"), sent), Span(m.start("ord"), ahead.span.end),
+                         subject=ahead.entity, rule="rank/ordinal-list", rank=n, rank_scope="tidak-disebut"))
+    for m in _NUMBERED.finditer(ctx.body):
+        intro = ctx.body[max(0, m.start() - 300) : m.start()]
+        if not re.search(r"\d+\s+besar|peringkat|terbaik|tertinggi|urutan", intro, re.I):
+            continue
+        sent = _sentence(ctx, m.end())
+        ahead = _subject_after(ctx, m.end(), Span(m.end(), max(sent.end, m.end() + 1)))
+        if ahead is None:
+            continue
+        n = int(m.group("n"))
+        out.append(Claim("rank", _year_before(ctx, m.end(), sent), Span(m.start("n"), ahead.span.end),
+                         subject=ahead.entity, rule="rank/numbered-list", rank=n,
+                         rank_scope="nasional-kategori" if _NATIONAL.search(intro[-200:]) else "tidak-disebut"))
+    return out
+
+
 def _zones_and_opinions(ctx: _Context) -> list[Claim]:
     out = []
     for m in ZONE.finditer(ctx.body):
         sent = _sentence(ctx, m.start())
-        subject = _subject_before(ctx, m.start(), sent, fallback=False)
-        if subject is None or _generic(ctx, m.start(), sent):
-            continue
-        out.append(Claim("zone", _year_before(ctx, m.start(), sent), Span(m.start(), m.end()), subject=subject,
-                         rule="zone/colour", zone=m.group("zone").lower(), stated_label=m.group(0)))
+        year = _year_before(ctx, m.start(), sent)
+        for subject in _group_targets(ctx, m.start(), m.end(), sent):
+            out.append(Claim("zone", year, Span(m.start(), m.end()), subject=subject,
+                             rule="zone/colour", zone=m.group("zone").lower(), stated_label=m.group(0)))
     for m in OPINION.finditer(ctx.body):
         sent = _sentence(ctx, m.start())
-        subject = _subject_before(ctx, m.start(), sent, fallback=False)
-        if subject is None or _generic(ctx, m.start(), sent):
-            continue
         year = _year_before(ctx, m.start(), sent)
         mapped = opinion_of(m, year)
         if mapped is None:
             continue
         scheme, slug = mapped
-        out.append(Claim("opinion", year, Span(m.start(), m.end()), subject=subject, rule=f"opinion/{scheme}",
-                         opinion=slug, opinion_scheme=scheme, stated_label=m.group(0)))
+        for subject in _group_targets(ctx, m.start(), m.end(), sent):
+            out.append(Claim("opinion", year, Span(m.start(), m.end()), subject=subject, rule=f"opinion/{scheme}",
+                             opinion=slug, opinion_scheme=scheme, stated_label=m.group(0)))
     return out
+
+
+#: What may stand between two names of one list: separators and each name's score.
+_LIST_GLUE = re.compile(
+    r"[\s,;:()]*(?:(?:dengan\s+)?(?:nilai|skor|score)(?:\s+\w+){0,2}?\s*)?"
+    r"(?:\(?\d{1,3}(?:[.,]\s?\d{1,2})?\)?)?[\s,;()]*(?:\b(?:dan|serta)\b)?\s*",
+    re.I,
+)
+#: Words that open a list after a group's label: "zona hijau yaitu A, B dan C".
+_LIST_INTRO = re.compile(
+    r"[^.]{0,60}?\b(?:yaitu|yakni|antara\s+lain|adalah|di\s*antaranya|meliputi|diantaranya|ialah)\b[\s:,]*"
+    r"|\s*:\s*",
+    re.I,
+)
+
+
+def _subjects(ctx: _Context, start: int, end: int) -> list[Mention]:
+    return [m for m in ctx.mentions
+            if start <= m.span.start and m.span.end <= end and m.entity and m.entity != OMBUDSMAN
+            and m.note not in ("place", "official")]
+
+
+def _group_targets(ctx: _Context, start: int, end: int, sent: Span) -> list[str]:
+    """Whom a zone or opinion phrase is about: a list after it, else the name (or list) before it."""
+    if _generic_only(ctx, start, sent):
+        return []
+    intro = _LIST_INTRO.match(ctx.body, end, sent.end)
+    if intro:
+        after = _subjects(ctx, intro.end(), sent.end)
+        if after and re.fullmatch(r"[\s\w,]*", ctx.body[intro.end() : after[0].span.start]) \
+                and after[0].span.start - intro.end() <= 30:
+            run = [after[0]]
+            for m in after[1:]:
+                if not _LIST_GLUE.fullmatch(ctx.body, run[-1].span.end, m.span.start):
+                    break
+                run.append(m)
+            return _unique(m.entity for m in run)
+    before = _subjects(ctx, sent.start, start)
+    if not before or _generic(ctx, start, sent):
+        return []
+    run = [before[-1]]
+    for m in reversed(before[:-1]):
+        if not _LIST_GLUE.fullmatch(ctx.body, m.span.end, run[-1].span.start):
+            break
+        run.append(m)
+    return _unique(m.entity for m in reversed(run))
+
+
+def _unique(keys) -> list[str]:
+    out: list[str] = []
+    for k in keys:
+        if k and k not in out:
+            out.append(k)
+    return out
+
+
+def _generic_only(ctx: _Context, pos: int, sent: Span) -> bool:
+    """"jumlah instansi yang masuk zona hijau": a count, about nobody in particular."""
+    return bool(re.search(r"\bjumlah\s+\w+\s+yang\s+(?:masuk|berada)[^.,]{0,20}$", ctx.body[max(sent.start, pos - 60) : pos], re.I))
 
 
 def _generic(ctx: _Context, pos: int, sent: Span) -> bool:

@@ -59,7 +59,9 @@ def opinion_of(m: re.Match[str], year: int) -> tuple[str, str] | None:
         return ("opinion", m.group("letter").upper()) if year >= 2022 else None
     if m.group("q"):
         if m.group("tanpa") or year >= 2025:
-            return ("opinion-2025", "kualitas-tertinggi-tanpa-maladministrasi") if m.group("tanpa") else None
+            # 2025 (Opini Ombudsman): "Kualitas <q> Tanpa Maladministrasi"; the scale is provisional
+            q = "tertinggi" if m.group("q").lower() == "terbaik" else m.group("q").lower()
+            return ("opinion-2025", f"kualitas-{q}-tanpa-maladministrasi") if m.group("tanpa") else None
         return ("opinion", OPINION_WORDS[m.group("q").lower()]) if year >= 2022 else None
     word = (m.group("kq") or m.group("pq") or "").lower()
     if year >= 2022 and year < 2025:

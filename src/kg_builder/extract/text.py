@@ -26,6 +26,8 @@ def sentences(text: str) -> list[Span]:
             word = re.search(r"(\w+)\.$", before)
             if word and word.group(1).lower() in _ABBREVIATIONS:
                 continue
+            if re.search(r"(?:^|\n)[ \t]*\d{1,2}\.$", text[max(start, m.start() - 6) : m.start()]) or m.start() - start <= 3:
+                continue  # "1. Pemkab Grobogan": the number of a list item, not a sentence
         _push(text, start, m.start(), out)
         start = m.end()
     _push(text, start, len(text), out)
