@@ -67,7 +67,9 @@ _UNIT_NAMES = {
 #: One printed head per unit type, so "Kantah Buru" and "Kantor Pertanahan Buru" are one unit.
 _UNIT_HEADS = {"kanwil-bpn": "Kantor Wilayah ATR/BPN", "kantor-pertanahan": "Kantor Pertanahan"}
 #: Words that end a captured unit name (they start the next clause).
-_NAME_STOP = {"Dengan", "Dan", "Yang", "Di", "Ke", "Dari", "Kemudian", "Sebesar", "Nilai", "Mendapat"}
+_NAME_STOP = {"Dengan", "Dan", "Yang", "Di", "Ke", "Dari", "Kemudian", "Sebesar", "Nilai", "Mendapat",
+              "Peringkat", "Raih", "Meraih", "Terima", "Menerima", "Pelayanan", "Tahun", "Zona", "Predikat",
+              "Ombudsman", "Juara", "Terbaik", "Masuk", "Dapat", "Jadi", "Sabet"}
 
 
 @dataclass(frozen=True)

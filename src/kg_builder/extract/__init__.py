@@ -48,7 +48,8 @@ __all__ = ["extract"]
 OMBUDSMAN = "lembaga-ombudsman-republik-indonesia"
 
 _YEAR = re.compile(
-    r"(?P<rel>tahun\s+(?:lalu|sebelumnya|kemarin)|tahun\s+ini)|(?<![\d/])(?P<year>20[12]\d)(?![\d/])", re.I
+    r"(?P<rel>tahun\s+(?:lalu|sebelumnya|kemarin)|tahun\s+ini)|(?<![\d/])(?<![\d]-)(?P<year>20[12]\d)(?![\d/])(?!\s*[-–]\s*20)",
+    re.I
 )
 _SCORE_CUE = re.compile(
     r"(?:nilai(?:nya)?|skor(?:nya)?|angka|diangka[t]?|poin|indeks|sebesar|meraih|memperoleh|mendapat(?:kan)?)"
@@ -58,7 +59,7 @@ _SCORE_CUE = re.compile(
 )
 _RANK = re.compile(
     rf"\b(?:peringkat|posisi|urutan|ranking|rangking|juara)\s*(?:ke[- ]?\s*)?(?P<n>\d{{1,3}}|{ORDINAL_WORD})\b"
-    rf"|\b(?:di|ke)urutan\s+(?:ke[- ]?\s*)?(?P<n2>\d{{1,3}}|{ORDINAL_WORD})\b",
+    rf"|\b(?:di|ke)\s?(?:urutan|posisi|peringkat)\s+(?:ke[- ]?\s*)?(?P<n2>\d{{1,3}}|{ORDINAL_WORD})\b",
     re.I,
 )
 _RANK_OF = re.compile(r"^\s*(?:\w+\s+){0,4}?dari\s+(?P<of>\d{1,3})\b", re.I)
@@ -168,8 +169,8 @@ def _listed(body: str, sents: list[Span], mentions: list[Mention], gazetteer: Ga
         text = body[s.start : s.end]
         if not _LIST_CUE.search(text):
             continue
-        is_list = len(re.findall(r",|\bdan\b|\bserta\b", text)) >= 2 and (
-            _GROUP_WORD.search(text) or any(s.start <= m.span.start < s.end for m in mentions))
+        is_list = len(re.findall(r",|\bdan\b|\bserta\b", text)) >= 2 and bool(
+            _GROUP_WORD.search(text) or provinces or any(s.start <= m.span.start < s.end for m in mentions))
         for m in gazetteer.find_listed(body, s.start, s.end, None, frozenset(provinces)):
             if not is_list and " " not in m.surface:
                 continue  # outside a list only a distinctive two-word name ("Gorontalo Utara") stands alone
@@ -259,8 +260,13 @@ def _subject_before(ctx: _Context, pos: int, sent: Span, *, fallback: bool) -> s
 
 
 def _year_before(ctx: _Context, pos: int, sent: Span) -> int:
+    """The year a value is for: the last year named before it in its clause, else the round's."""
     year = ctx.year
     for m in _YEAR.finditer(ctx.body, sent.start, pos):
+        if re.search(r"\b(?:1[0-9]|[2-9])\d\s*\)?\s*,\s*dan\b|;", ctx.body[m.end() : pos]):
+            continue  # "dari tahun sebelumnya yang mencapai 79,91, dan menduduki peringkat 10"
+        if re.search(r"[-–]\s*$", ctx.body[max(0, m.start() - 2) : m.start()]):
+            continue
         if m.group("year"):
             if _in_date(ctx.body, m.start()):
                 continue
@@ -501,7 +507,8 @@ _LIST_GLUE = re.compile(
 #: Words that open a list after a group's label: "zona hijau yaitu A, B dan C".
 _LIST_INTRO = re.compile(
     r"[^.]{0,60}?\b(?:yaitu|yakni|antara\s+lain|adalah|di\s*antaranya|meliputi|diantaranya|ialah)\b[\s:,]*"
-    r"|\s*:\s*",
+    r"|\s*:\s*"
+    r"|\s*,\s*(?:kata|ujar|ungkap|jelas|sebut|tutur)\w*\s+[^,.]{1,40},\s*",
     re.I,
 )
 
@@ -528,6 +535,10 @@ def _group_targets(ctx: _Context, start: int, end: int, sent: Span) -> list[str]
                 run.append(m)
             return _unique(m.entity for m in run)
     before = _subjects(ctx, sent.start, start)
+    if not before:
+        nxt = _next_sentence(ctx, sent)
+        if nxt and re.match(r"[\"“]?\s*(?:di\s*antaranya|antara\s+lain|yaitu|yakni|meliputi)\b", ctx.body[nxt.start : nxt.end], re.I):
+            return _group_targets(ctx, nxt.start, nxt.start, nxt)  # the list goes on in the next sentence
     if not before or _generic(ctx, start, sent):
         return []
     run = [before[-1]]
@@ -536,6 +547,13 @@ def _group_targets(ctx: _Context, start: int, end: int, sent: Span) -> list[str]
             break
         run.append(m)
     return _unique(m.entity for m in reversed(run))
+
+
+def _next_sentence(ctx: _Context, sent: Span) -> Span | None:
+    for s in ctx.sentences:
+        if s.start >= sent.end:
+            return s
+    return None
 
 
 def _unique(keys) -> list[str]:

@@ -16,11 +16,12 @@ ZONE = re.compile(r"\bzona(?:si)?\s+(?P<zone>hijau|kuning|merah)\b", re.I)
 #: opinion words (2022-2024): letter by quality word
 OPINION_WORDS = {"tertinggi": "A", "terbaik": "A", "tinggi": "B", "sedang": "C", "rendah": "D", "terendah": "E"}
 OPINION = re.compile(
-    r"\b(?:(?:opini|predikat|kategori)\s+(?:[\w-]+\s+){0,5}?)?kualitas\s+(?P<q>tertinggi|terbaik|tinggi|sedang|rendah|terendah)\b"
+    r"\b(?:(?:opini|predikat|kategori)\s+(?:[\w-]+\s+){0,5}?)?kualitas\s+(?:nilai\s+)?(?P<q>tertinggi|terbaik|tinggi|sedang|rendah|terendah)\b"
     r"(?P<tanpa>\s+tanpa\s+mal[a]?administrasi)?"
-    r"|\bkategori\s+(?P<letter>[A-E])\b(?![\w-])"
+    r"|\b(?:kategori|predikat|opini|nilai)\s+(?P<letter>[A-E])\b(?![\w-])"
     r"|\b(?:masuk\s+|dalam\s+)?kategori\s+(?P<kq>tertinggi|tinggi|sedang|rendah|terendah)\b"
-    r"|\bpredikat\s+(?:kepatuhan\s+)?(?P<pq>tertinggi|tinggi|sedang|rendah)\b",
+    r"|\bpredikat\s+(?:kepatuhan\s+)?(?:standar\s+pelayanan\s+)?(?P<pq>tertinggi|tinggi|sedang|rendah)\b"
+    r"|\b(?:tingkat\s+)?kepatuhan\s+(?:yang\s+)?(?P<tq>tinggi|sedang|rendah|terendah)\b",
     re.I,
 )
 
@@ -63,7 +64,11 @@ def opinion_of(m: re.Match[str], year: int) -> tuple[str, str] | None:
             q = "tertinggi" if m.group("q").lower() == "terbaik" else m.group("q").lower()
             return ("opinion-2025", f"kualitas-{q}-tanpa-maladministrasi") if m.group("tanpa") else None
         return ("opinion", OPINION_WORDS[m.group("q").lower()]) if year >= 2022 else None
-    word = (m.group("kq") or m.group("pq") or "").lower()
+    word = (m.group("kq") or m.group("pq") or m.group("tq") or "").lower()
+    if m.group("tq"):
+        # "tingkat kepatuhan sedang" names the compliance predicate of the zone era (to 2021)
+        word = "rendah" if word == "terendah" else word
+        return ("predicate", word) if year <= 2021 else None
     if year >= 2022 and year < 2025:
         return ("opinion", OPINION_WORDS[word])
     if year <= 2021 and word in {"tinggi", "sedang", "rendah"}:
