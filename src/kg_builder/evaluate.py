@@ -99,6 +99,8 @@ def gold_entity_key(fact: dict[str, Any], gazetteer: Gazetteer) -> tuple[str, bo
     """``(key, resolved)`` for a gold fact's entity, in the extractor's key space."""
     name = fact["entity"]
     kind = fact.get("entity_kind")
+    if kind == "kepolisian" and not re.match(r"Pol(?:res|resta|restabes|sek)\b", name):
+        kind = "lembaga"  # "Polri" itself is an agency in the gazetteer
     if kind in ("provinsi", "kabupaten", "kota", "kementerian", "lembaga"):
         key = gazetteer.resolve(name, kind)
         if key:

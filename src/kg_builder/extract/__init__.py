@@ -52,8 +52,8 @@ _YEAR = re.compile(
     re.I
 )
 _SCORE_CUE = re.compile(
-    r"(?:nilai(?:nya)?|skor(?:nya)?|angka|diangka[t]?|poin|indeks|sebesar|meraih|memperoleh|mendapat(?:kan)?)"
-    r"(?:\s+(?:kepatuhan|penilaian|akhir|rata-rata|total|sebesar|yakni|yaitu|mencapai|kepatuhan\s+sebesar))*"
+    r"(?:nilai(?:nya)?|skor(?:nya)?|score|angka|diangka[t]?|poin|indeks|sebesar|meraih|memperoleh|mendapat(?:kan)?|mencapai)"
+    r"(?:\s*(?:\s(?:kepatuhan(?:nya)?|penilaian|akhir|kumulatif|rata-rata|total|sebesar|yakni|yaitu|mencapai|hanya|dan\s+zona)|/\s*zona))*"
     r"\s*(?:[:=]\s*)?$",
     re.I,
 )
@@ -102,7 +102,7 @@ def extract(article: Article, gazetteer: Gazetteer) -> Extraction:
         for mention, unit in gazetteer.find_units(body, main):
             units.setdefault(unit.key, unit)
             mentions.append(mention)
-    mentions += _listed(body, sents, mentions, gazetteer)
+    mentions += [_mark_place(m, body) for m in _listed(body, sents, mentions, gazetteer)]
     mentions.sort(key=lambda m: m.span)
     if year is None:
         return Extraction(article.id, (), tuple(mentions), main_entity=main, units=tuple(units.values()),
@@ -140,7 +140,7 @@ def extract(article: Article, gazetteer: Gazetteer) -> Extraction:
 def _mark_place(m: Mention, body: str) -> Mention:
     """"di Provinsi Jambi", "Ombudsman RI Provinsi Jambi": a place or an office, not the subject."""
     before = body[max(0, m.span.start - 40) : m.span.start]
-    if m.note is None and _PLACE_BEFORE.search(before[-12:]):
+    if m.note in (None, "bare", "listed") and _PLACE_BEFORE.search(before[-12:]):
         return Mention(m.span, m.surface, m.entity, m.kind, "place")
     if m.note in (None, "bare") and re.search(r"(?:Ombudsman(?:\s+(?:RI|Republik\s+Indonesia))?|Perwakilan)\s*$", before):
         return Mention(m.span, m.surface, m.entity, m.kind, "place")
@@ -256,7 +256,26 @@ def _subject_before(ctx: _Context, pos: int, sent: Span, *, fallback: bool) -> s
         return best
     if weak and fallback:
         return weak
+    if fallback and (carried := _carried_subject(ctx, sent)):
+        return carried
     return ctx.main if fallback else None
+
+
+def _carried_subject(ctx: _Context, sent: Span) -> str | None:
+    """"Gorontalo Utara menempati posisi ke-87. Kabupaten itu pun meraih nilai 83,94": the
+    subject of a sentence that names none, when it refers back ("itu", "tersebut") to the last
+    one named in the sentence before."""
+    if not re.search(r"\b(?:itu|tersebut|ini)\b", ctx.body[sent.start : min(sent.end, sent.start + 60)], re.I):
+        return None
+    prev = None
+    for s in ctx.sentences:
+        if s.start >= sent.start:
+            break
+        prev = s
+    if prev is None:
+        return None
+    named = _subjects(ctx, prev.start, prev.end)
+    return named[-1].entity if named else None
 
 
 def _year_before(ctx: _Context, pos: int, sent: Span) -> int:
@@ -534,7 +553,10 @@ def _group_targets(ctx: _Context, start: int, end: int, sent: Span) -> list[str]
                     break
                 run.append(m)
             return _unique(m.entity for m in run)
-    before = _subjects(ctx, sent.start, start)
+    clause = sent.start
+    for b in re.finditer(r"\b(?:sedangkan|sementara|namun|tetapi)\b|;", ctx.body[sent.start : start], re.I):
+        clause = sent.start + b.end()
+    before = _subjects(ctx, clause, start)
     if not before:
         nxt = _next_sentence(ctx, sent)
         if nxt and re.match(r"[\"“]?\s*(?:di\s*antaranya|antara\s+lain|yaitu|yakni|meliputi)\b", ctx.body[nxt.start : nxt.end], re.I):
