@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from kg_builder.config import RULES_VERSION
@@ -37,7 +37,7 @@ from kg_builder.extract.labels import (
     dimension_of,
     opinion_of,
 )
-from kg_builder.extract.numbers import ORDINAL_WORD, SCORE, parse_score, word_number
+from kg_builder.extract.numbers import CARDINALS, ORDINAL_WORD, SCORE, parse_score, word_number
 from kg_builder.extract.people import RoleMention, find_people, person_key
 from kg_builder.extract.text import sentences
 from kg_builder.link import Gazetteer
@@ -82,6 +82,7 @@ class _Context:
     mentions: list[Mention]
     year: int
     main: str | None
+    findings: list[Finding] = field(default_factory=list)
 
 
 def extract(article: Article, gazetteer: Gazetteer) -> Extraction:
@@ -121,7 +122,7 @@ def extract(article: Article, gazetteer: Gazetteer) -> Extraction:
     if award:
         claims.append(award)
     claims = _dedupe(claims)
-    findings += _rank_findings(claims)
+    findings += _rank_findings(claims) + ctx.findings
     return Extraction(
         article_id=article.id,
         claims=tuple(claims),
@@ -142,8 +143,13 @@ def _mark_place(m: Mention, body: str) -> Mention:
     before = body[max(0, m.span.start - 40) : m.span.start]
     if m.note in (None, "bare", "listed") and _PLACE_BEFORE.search(before[-12:]):
         return Mention(m.span, m.surface, m.entity, m.kind, "place")
-    if m.note in (None, "bare") and re.search(r"(?:Ombudsman(?:\s+(?:RI|Republik\s+Indonesia))?|Perwakilan)\s*$", before):
+    if m.note in (None, "bare", "listed") and re.search(
+            r"(?:Ombudsman(?:\s+(?:RI|Republik\s+Indonesia))?|Perwakilan)\s*$", before, re.I):
         return Mention(m.span, m.surface, m.entity, m.kind, "place")
+    after = body[m.span.end : m.span.end + 40]
+    line_start = m.span.start == 0 or body[m.span.start - 1] == "\n"
+    if line_start and re.match(r"\s*(?:\([A-Za-z. ]+\)\s*)?[-–—]|,\s*[\w.]+\s*[-–—]", after):
+        return Mention(m.span, m.surface, m.entity, m.kind, "place")  # the dateline: "Padang (ANTARA) -"
     return m
 
 
@@ -496,12 +502,77 @@ def _listed_ranks(ctx: _Context) -> list[Claim]:
     return out
 
 
+_GROUP_NOUN = (r"(?:pemerintah\s+daerah|pemda|daerah|kabupaten(?:\s*/\s*kota)?|kota|pemkab|pemkot|pemko|instansi"
+               r"|polres|kantor\s+pertanahan|kantah|kementerian|lembaga|unit(?:\s+layanan)?|opd|puskesmas|lokus)")
+_GROUP_COUNT = re.compile(
+    rf"\b(?P<n>\d{{1,3}}|{'|'.join(w for w in CARDINALS if ' ' not in w)})(?:\s*\(\d{{1,3}}\))?\s+{_GROUP_NOUN}\b", re.I
+)
+
+
+def _counted_group(ctx: _Context, start: int, end: int, sent: Span, kind: str) -> list[str]:
+    """"Delapan pemda lainnya meraih kategori B. ... urutan pertama adalah Kabupaten Bima ...":
+    a label said of N entities counted before it goes to the next N named after it (within a
+    few sentences, and only when exactly that many are named before another label of its kind)."""
+    clause = ctx.body[sent.start : start]
+    counts = list(_GROUP_COUNT.finditer(clause))
+    if not counts or _subjects(ctx, sent.start + counts[-1].start(), start):
+        return []
+    n = word_number(counts[-1].group("n"))
+    if not n or n > 40:
+        return []
+    found: list[str] = []
+    window = [s for s in ctx.sentences if s.end > end][:4]
+    this = _label_value(ctx, start, end, kind)
+    for s in window:
+        lo = max(s.start, end)
+        stop = s.end
+        for other in _labels(ctx, lo, s.end, kind):
+            if other[2] != this:
+                stop = other[0]  # another group's label: this group's list has ended
+                break
+        for m in _subjects(ctx, lo, stop):
+            if m.entity not in found:
+                found.append(m.entity)
+        if len(found) >= n or stop < s.end:
+            break
+    return found[:n] if len(found) >= n else []
+
+
+_PREDICATE_ZONE = {"tinggi": "hijau", "sedang": "kuning", "rendah": "merah"}
+
+
+def _contradicting_zone(ctx: _Context, m: re.Match[str], predicate: str, sent: Span) -> re.Match[str] | None:
+    """"predikat kepatuhan tinggi zona merah": a predicate next to a zone of another band."""
+    for z in ZONE.finditer(ctx.body, max(sent.start, m.start() - 30), min(sent.end, m.end() + 30)):
+        if z.group("zone").lower() != _PREDICATE_ZONE.get(predicate):
+            return z
+    return None
+
+
+def _in_year_range_clause(ctx: _Context, pos: int, sent: Span) -> bool:
+    """"selama kurun waktu tahun 2015-2019 bertahan di predikat rendah": about a span of years."""
+    return bool(re.search(r"20[12]\d\s*[-–]\s*20[12]\d(?!.*[,;])", ctx.body[sent.start : pos]))
+
+
+def _labels(ctx: _Context, start: int, end: int, kind: str) -> list[tuple[int, int, object]]:
+    """(start, end, value) of the zone or opinion labels in ``body[start:end]``."""
+    if kind == "zone":
+        return [(m.start(), m.end(), m.group("zone").lower()) for m in ZONE.finditer(ctx.body, start, end)]
+    return [(m.start(), m.end(), opinion_of(m, ctx.year)) for m in OPINION.finditer(ctx.body, start, end)]
+
+
+def _label_value(ctx: _Context, start: int, end: int, kind: str) -> object:
+    found = _labels(ctx, start, end, kind)
+    return found[0][2] if found else None
+
+
 def _zones_and_opinions(ctx: _Context) -> list[Claim]:
     out = []
     for m in ZONE.finditer(ctx.body):
         sent = _sentence(ctx, m.start())
         year = _year_before(ctx, m.start(), sent)
-        for subject in _group_targets(ctx, m.start(), m.end(), sent):
+        targets = _group_targets(ctx, m.start(), m.end(), sent) or _counted_group(ctx, m.start(), m.end(), sent, "zone")
+        for subject in targets:
             out.append(Claim("zone", year, Span(m.start(), m.end()), subject=subject,
                              rule="zone/colour", zone=m.group("zone").lower(), stated_label=m.group(0)))
     for m in OPINION.finditer(ctx.body):
@@ -511,7 +582,16 @@ def _zones_and_opinions(ctx: _Context) -> list[Claim]:
         if mapped is None:
             continue
         scheme, slug = mapped
-        for subject in _group_targets(ctx, m.start(), m.end(), sent):
+        if _in_year_range_clause(ctx, m.start(), sent):
+            continue
+        if scheme == "predicate" and (clash := _contradicting_zone(ctx, m, slug, sent)):
+            ctx.findings.append(Finding(
+                "label-contradiction",
+                f"{m.group(0)!r} is said together with {clash.group(0)!r}; the zone is kept, the predicate is not",
+                Span(min(m.start(), clash.start()), max(m.end(), clash.end())), None))
+            continue
+        targets = _group_targets(ctx, m.start(), m.end(), sent) or _counted_group(ctx, m.start(), m.end(), sent, "opinion")
+        for subject in targets:
             out.append(Claim("opinion", year, Span(m.start(), m.end()), subject=subject, rule=f"opinion/{scheme}",
                              opinion=slug, opinion_scheme=scheme, stated_label=m.group(0)))
     return out
