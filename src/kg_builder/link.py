@@ -72,6 +72,14 @@ _NAME_STOP = {"Dengan", "Dan", "Yang", "Di", "Ke", "Dari", "Kemudian", "Sebesar"
               "Ombudsman", "Juara", "Terbaik", "Masuk", "Dapat", "Jadi", "Sabet"}
 
 
+#: A government named with an unambiguous prefix but unknown to the gazetteer
+#: ("Pemkab Xyz"): reported as an unlinked mention, never dropped silently.
+_UNKNOWN_GOVERNMENT = re.compile(
+    r"(?<![\w/])(?P<prefix>Pemerintah\s+Kabupaten|Pemerintah\s+Kota|Pemerintah\s+Provinsi|Pemkab|Pemkot|Pemko|Pemprov)"
+    r"\s+(?P<name>[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})"
+)
+
+
 @dataclass(frozen=True)
 class _Pattern:
     regex: re.Pattern[str]
@@ -191,6 +199,14 @@ class Gazetteer:
                 continue
             key = self._body_pattern.targets[surface.lower()]
             mentions.append(Mention(span, surface, key, self.entities[key].kind))
+            taken.append(span)
+        for m in _UNKNOWN_GOVERNMENT.finditer(text):
+            span = Span(m.start(), m.end())
+            if any(t.start < span.end and span.start < t.end for t in taken):
+                continue
+            prefix = re.sub(r"\s+", " ", m.group("prefix")).lower()
+            kind, _ = _kind_of_prefix(prefix)
+            mentions.append(Mention(span, m.group(0), None, kind, "unlinked"))
             taken.append(span)
         mentions.sort(key=lambda x: x.span)
         return mentions

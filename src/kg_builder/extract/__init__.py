@@ -52,7 +52,8 @@ _YEAR = re.compile(
     re.I
 )
 _SCORE_CUE = re.compile(
-    r"(?:nilai(?:nya)?|skor(?:nya)?|score|angka|diangka[t]?|poin|indeks|sebesar|meraih|memperoleh|mendapat(?:kan)?|mencapai)"
+    r"(?:nilai(?:nya)?|skor(?:nya)?|score|angka|diangka[t]?|poin|indeks|sebesar|meraih|memperoleh|mendapat(?:kan)?|mencapai"
+    r"|(?:naik|turun|meningkat|menurun)\s+menjadi)"
     r"(?:\s*(?:\s(?:kepatuhan(?:nya)?|penilaian|akhir|kumulatif|rata-rata|total|sebesar|yakni|yaitu|mencapai|hanya|dan\s+zona)|/\s*zona))*"
     r"\s*(?:[:=]\s*)?$",
     re.I,
@@ -64,9 +65,9 @@ _RANK = re.compile(
 )
 _RANK_OF = re.compile(r"^\s*(?:\w+\s+){0,4}?dari\s+(?P<of>\d{1,3})\b", re.I)
 _TOPN = re.compile(r"\b(?P<n>\d{1,2}|tiga|lima|sepuluh)\s+besar\b", re.I)
-_WISH = re.compile(r"\b(?:berharap|harapan|target|ingin|semoga|mempertahankan|dapat\s+meraih)\b", re.I)
+_WISH = re.compile(r"\b(?:berharap|harapan|menargetkan|target(?:kan)?|ingin|semoga|mempertahankan|dapat\s+meraih|bertekad|mengejar)\b", re.I)
 _PLACE_BEFORE = re.compile(r"(?:\bdi|\bse-?|\bdalam|\bke|\bwilayah|\bdaerah)\s*$", re.I)
-_NOT_SCORE_AFTER = re.compile(r"^\s*(?:%|(?:persen|orang|unit|lokus|instansi|kementerian|lembaga|pemda|pemerintah|kabupaten|kota|provinsi|tahun|bulan|hari|besar|responden|produk|layanan|ke\s+atas)\b)", re.I)
+_NOT_SCORE_AFTER = re.compile(r"^\s*(?:%|(?:persen|orang|unit|lokus|instansi|kementerian|lembaga|pemda|pemerintah|kabupaten|kota|provinsi|tahun(?!\s+(?:ini|lalu|sebelumnya))|bulan|hari|besar|responden|produk|layanan|ke\s+atas)\b)", re.I)
 _NATIONAL = re.compile(r"nasional|se-?\s*Indonesia|tingkat\s+pusat", re.I)
 _PROVINCIAL = re.compile(r"se-?\s*(?:Provinsi|Prov\.?|Jatim|Jateng|Jabar|Sumbar|Sumut|Sumsel|Kalsel|Kaltim|Sulsel|\w+)\b|di\s+Provinsi|tingkat\s+provinsi|dalam\s+Provinsi", re.I)
 _AWARDEES = re.compile(r"mendapat(?:kan)?\s+penghargaan|penerima\s+penghargaan|yang\s+meraih", re.I)
@@ -178,7 +179,9 @@ def _listed(body: str, sents: list[Span], mentions: list[Mention], gazetteer: Ga
         is_list = len(re.findall(r",|\bdan\b|\bserta\b", text)) >= 2 and bool(
             _GROUP_WORD.search(text) or provinces or any(s.start <= m.span.start < s.end for m in mentions))
         for m in gazetteer.find_listed(body, s.start, s.end, None, frozenset(provinces)):
-            if not is_list and " " not in m.surface:
+            introduced = re.search(r"\b(?:yaitu|yakni|antara\s+lain|adalah|ialah)\s*:?\s*$",
+                                   body[max(s.start, m.span.start - 30) : m.span.start], re.I)
+            if not (is_list or introduced) and " " not in m.surface:
                 continue  # outside a list only a distinctive two-word name ("Gorontalo Utara") stands alone
             clash = [t for t in mentions if t.span.start < m.span.end and m.span.start < t.span.end]
             if any(t.note != "bare" or t.span.end - t.span.start > m.span.end - m.span.start for t in clash):
@@ -521,7 +524,7 @@ def _counted_group(ctx: _Context, start: int, end: int, sent: Span, kind: str) -
     if not n or n > 40:
         return []
     found: list[str] = []
-    window = [s for s in ctx.sentences if s.end > end][:4]
+    window = [s for s in ctx.sentences if s.end > end][: max(4, n + 2)]
     this = _label_value(ctx, start, end, kind)
     for s in window:
         lo = max(s.start, end)

@@ -1,0 +1,271 @@
+"""The extractor on phrasings of the news, one fixture per phrasing.
+
+Every fixture below is written for these tests in the style of Indonesian
+regional news (names and numbers are real places, invented values). Each test
+pins one way a result is stated, so a rule change that breaks it fails here
+rather than silently on the next corpus.
+"""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+import pytest
+
+from kg_builder.config import settings
+from kg_builder.extract import extract
+from kg_builder.ingest import article_id, canonicalize, find_furniture
+from kg_builder.link import Gazetteer
+from kg_builder.model import Article, Extraction
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.load(settings().reference_dir)
+
+
+def run(text: str, gazetteer: Gazetteer) -> Extraction:
+    text = canonicalize(text)
+    ident, digest = article_id(text)
+    return extract(Article(ident, "fixture.txt", text, digest, find_furniture(text)), gazetteer)
+
+
+def facts(x: Extraction, kind: str) -> set[tuple]:
+    out = set()
+    for c in x.claims:
+        if c.kind != kind:
+            continue
+        value = {"score": c.score, "rank": c.rank, "zone": c.zone, "opinion": c.opinion, "topn": c.top_n}[kind]
+        out.add((c.subject, c.year, value))
+    return out
+
+
+def test_every_claim_quotes_its_article(gazetteer):
+    x_text = canonicalize(LIST_WITH_SCORES)
+    x = run(LIST_WITH_SCORES, gazetteer)
+    assert x.claims
+    for c in x.claims:
+        assert 0 <= c.evidence.start < c.evidence.end <= len(x_text)
+
+
+LIST_WITH_SCORES = """KUPANG, Warta Timur - Ombudsman RI Perwakilan Nusa Tenggara Timur menyerahkan hasil Penilaian Kepatuhan Penyelenggaraan Pelayanan Publik tahun 2023, Rabu (20/12/2023).
+
+Sebanyak tiga kabupaten di Provinsi Nusa Tenggara Timur berada di zona merah, antara lain Kabupaten Alor (44,10), Belu (39,25) dan Ende (41,07).
+
+Sementara Kota Kupang meraih zona hijau dengan nilai 88,15.
+"""
+
+
+def test_bare_names_in_a_list_take_the_kind_and_province_of_the_sentence(gazetteer):
+    x = run(LIST_WITH_SCORES, gazetteer)
+    assert facts(x, "score") == {
+        ("kab-alor", 2023, Decimal("44.10")),
+        ("kab-belu", 2023, Decimal("39.25")),
+        ("kab-ende", 2023, Decimal("41.07")),
+        ("kota-kupang", 2023, Decimal("88.15")),
+    }
+    assert facts(x, "zone") == {
+        ("kab-alor", 2023, "merah"), ("kab-belu", 2023, "merah"), ("kab-ende", 2023, "merah"),
+        ("kota-kupang", 2023, "hijau"),
+    }
+
+
+def test_dateline_place_is_not_a_subject(gazetteer):
+    x = run(LIST_WITH_SCORES, gazetteer)
+    assert not any(c.subject == "kab-kupang" for c in x.claims)
+
+
+ZONE_LIST_AFTER = """Banda Aceh - Ombudsman RI mengumumkan hasil Penilaian Kepatuhan Standar Pelayanan Publik Tahun 2022 bagi pemerintah daerah di Provinsi Aceh.
+Daerah yang masuk zona hijau yaitu Aceh Tamiang, Bireuen, Gayo Lues dan Nagan Raya.
+Sedangkan yang masih berada pada zona kuning, kata Kepala Perwakilan, Aceh Jaya dan Simeulue.
+Untuk kota yang sudah berada pada zona hijau yaitu Langsa dan satu berada pada zona kuning yaitu Kota Sabang.
+"""
+
+
+def test_zone_goes_to_every_name_of_the_list_that_follows(gazetteer):
+    x = run(ZONE_LIST_AFTER, gazetteer)
+    assert facts(x, "zone") == {
+        ("kab-aceh-tamiang", 2022, "hijau"), ("kab-bireuen", 2022, "hijau"),
+        ("kab-gayo-lues", 2022, "hijau"), ("kab-nagan-raya", 2022, "hijau"),
+        ("kab-aceh-jaya", 2022, "kuning"), ("kab-simeulue", 2022, "kuning"),
+        ("kota-langsa", 2022, "hijau"), ("kota-sabang", 2022, "kuning"),
+    }
+    assert not any(c.subject == "prov-aceh" for c in x.claims if c.kind == "zone")
+
+
+RANK_FIRST = """PEKANBARU - Hasil penilaian kepatuhan pelayanan publik Ombudsman RI tahun 2023 untuk pemda se-Riau, Selasa (19/12/2023).
+Rinciannya antara lain, peringkat 1 Pemkab Siak dengan nilai 90,12. Peringkat 2, Pemko Dumai dengan nilai 88,40.
+Di posisi ketiga, Pemkab Kampar dengan nilai 87,5, disusul oleh Pemkab Pelalawan di posisi keempat dengan nilai 86.
+Pemkab Bengkalis menempati posisi kelima dengan nilai 85,01, dan posisi keenam diisi oleh Pemkab Rokan Hulu dengan nilai 84,44.
+"""
+
+
+def test_rank_said_before_the_name_belongs_to_the_name_after_it(gazetteer):
+    x = run(RANK_FIRST, gazetteer)
+    assert facts(x, "rank") == {
+        ("kab-siak", 2023, 1), ("kota-dumai", 2023, 2), ("kab-kampar", 2023, 3),
+        ("kab-pelalawan", 2023, 4), ("kab-bengkalis", 2023, 5), ("kab-rokan-hulu", 2023, 6),
+    }
+    assert ("kab-pelalawan", 2023, Decimal("86.00")) in facts(x, "score")
+    assert ("kab-kampar", 2023, Decimal("87.50")) in facts(x, "score")
+
+
+NUMBERED_TOP3 = """Ombudsman RI mengumumkan hasil penilaian kepatuhan tahun 2022.
+Adapun 3 besar Pemerintah Kabupaten (Pemkab) dengan nilai tertinggi secara nasional, yaitu:
+1. Pemkab Sleman, DI Yogyakarta (97,02).
+2. Pemkab Badung, Bali (96,53).
+3. Pemkab Gresik, Jawa Timur (95,11).
+"""
+
+
+def test_numbered_list_under_a_top_three_gives_ranks_and_scores(gazetteer):
+    x = run(NUMBERED_TOP3, gazetteer)
+    assert facts(x, "rank") == {("kab-sleman", 2022, 1), ("kab-badung", 2022, 2), ("kab-gresik", 2022, 3)}
+    assert facts(x, "score") == {
+        ("kab-sleman", 2022, Decimal("97.02")), ("kab-badung", 2022, Decimal("96.53")),
+        ("kab-gresik", 2022, Decimal("95.11")),
+    }
+
+
+ORDINAL_HEADS_AND_COUNTED_GROUP = """MATARAM - Ombudsman RI Perwakilan NTB mengungkapkan hasil penilaian kepatuhan tahun 2023, Kamis (01/02/2024).
+Sebanyak empat pemda berhasil meraih kategori B atau opini kualitas tinggi. Secara berurutan, urutan pertama adalah Kabupaten Lombok Timur dengan nilai 86,20.
+Kedua, Kota Mataram (84,90). Ketiga, Kabupaten Dompu (83,15). Keempat ada Kabupaten Bima (81,02).
+"""
+
+
+def test_ordinal_words_rank_a_list_and_a_counted_group_shares_its_opinion(gazetteer):
+    x = run(ORDINAL_HEADS_AND_COUNTED_GROUP, gazetteer)
+    assert facts(x, "rank") == {
+        ("kab-lombok-timur", 2023, 1), ("kota-mataram", 2023, 2), ("kab-dompu", 2023, 3), ("kab-bima", 2023, 4),
+    }
+    assert facts(x, "opinion") == {
+        ("kab-lombok-timur", 2023, "B"), ("kota-mataram", 2023, "B"), ("kab-dompu", 2023, "B"), ("kab-bima", 2023, "B"),
+    }
+
+
+PREVIOUS_YEAR = """Pemko Pekanbaru menerima penghargaan kepatuhan pelayanan publik dari Ombudsman RI tahun 2023.
+Tahun lalu, Pemko Pekanbaru berada di peringkat sebelas. Hasilnya, dari nilai 70,10 (pada tahun lalu) naik menjadi 89,95 tahun ini.
+Kementerian Hukum dan Hak Asasi Manusia mencapai Kategori B (kualitas tinggi) dengan nilai 83, 81, naik dari tahun sebelumnya yang mencapai 79, 91, dan menduduki peringkat 10 di antara kementerian lainnya.
+"""
+
+
+def test_values_of_the_previous_year_are_dated_back(gazetteer):
+    x = run(PREVIOUS_YEAR, gazetteer)
+    scores = facts(x, "score")
+    assert ("kota-pekanbaru", 2022, Decimal("70.10")) in scores
+    assert ("kota-pekanbaru", 2023, Decimal("89.95")) in scores
+    assert ("kementerian-hukum", 2023, Decimal("83.81")) in scores
+    assert ("kementerian-hukum", 2022, Decimal("79.91")) in scores
+    ranks = facts(x, "rank")
+    assert ("kota-pekanbaru", 2022, 11) in ranks
+    assert ("kementerian-hukum", 2023, 10) in ranks
+
+
+NOT_SCORES = """Ombudsman RI mengumumkan penilaian kepatuhan standar pelayanan publik 2021 untuk Pemkab Agam.
+Zona hijau diberikan untuk nilai 81-100, zona kuning 51,00-80,99 dan zona merah 0-50,99.
+Jumlah instansi yang masuk zona hijau naik sebesar 52,96% dibanding tahun sebelumnya.
+Pemkab Agam menargetkan masuk 10 besar nasional tahun depan.
+"""
+
+
+def test_bands_percentages_and_wishes_are_not_results(gazetteer):
+    x = run(NOT_SCORES, gazetteer)
+    assert facts(x, "score") == set()
+    assert facts(x, "rank") == set()
+    assert facts(x, "topn") == set()
+
+
+TOP_N = """Pemkab Banyuwangi masuk 10 besar nasional dalam penilaian kepatuhan Ombudsman RI tahun 2022 dengan nilai 95,5."""
+
+
+def test_top_n_is_its_own_statement_not_a_rank(gazetteer):
+    x = run(TOP_N, gazetteer)
+    assert facts(x, "topn") == {("kab-banyuwangi", 2022, 10)}
+    assert facts(x, "rank") == set()
+    assert facts(x, "score") == {("kab-banyuwangi", 2022, Decimal("95.50"))}
+
+
+OPINIONS_OF_EACH_ERA = """Ombudsman RI merilis hasil penilaian tahun 2022. Pemerintah Kota Padang meraih predikat A dengan nilai 89,45.
+Pemerintah Kabupaten Agam berada pada kategori C dengan opini kualitas sedang.
+"""
+
+PREDICATE_2021 = """Survei kepatuhan pelayanan publik 2021 oleh Ombudsman RI. Kabupaten Tanah Datar berada di zona kuning atau tingkat kepatuhan sedang."""
+
+OPINION_2025 = """Ombudsman RI Perwakilan Gorontalo menyerahkan hasil penilaian maladministrasi tahun 2025.
+Untuk Pemerintah Provinsi Gorontalo, Ombudsman memberikan skor 76,82 dengan predikat Kualitas Sedang Tanpa Maladministrasi."""
+
+
+def test_opinion_words_map_to_the_scheme_of_their_era(gazetteer):
+    x = run(OPINIONS_OF_EACH_ERA, gazetteer)
+    assert facts(x, "opinion") == {("kota-padang", 2022, "A"), ("kab-agam", 2022, "C")}
+    y = run(PREDICATE_2021, gazetteer)
+    assert {(c.subject, c.opinion_scheme, c.opinion) for c in y.claims if c.kind == "opinion"} == {
+        ("kab-tanah-datar", "predicate", "sedang")}
+    assert facts(y, "zone") == {("kab-tanah-datar", 2021, "kuning")}
+    z = run(OPINION_2025, gazetteer)
+    assert {(c.subject, c.year, c.opinion_scheme, c.opinion) for c in z.claims if c.kind == "opinion"} == {
+        ("prov-gorontalo", 2025, "opinion-2025", "kualitas-sedang-tanpa-maladministrasi")}
+    assert facts(z, "score") == {("prov-gorontalo", 2025, Decimal("76.82"))}
+
+
+CONTRADICTION = """Ombudsman RI menilai 2021. Sebanyak dua kabupaten meraih predikat kepatuhan tinggi zona merah, yaitu Kabupaten Tambrauw (18,42) dan Kabupaten Maybrat (20,63)."""
+
+
+def test_predicate_that_contradicts_its_zone_is_a_finding(gazetteer):
+    x = run(CONTRADICTION, gazetteer)
+    assert facts(x, "zone") == {("kab-tambrauw", 2021, "merah"), ("kab-maybrat", 2021, "merah")}
+    assert facts(x, "opinion") == set()
+    assert [f.type for f in x.findings] == ["label-contradiction"]
+
+
+UNITS = """KUPANG - Ombudsman RI Perwakilan NTT menilai 21 Polres pada tahun 2022.
+Terdapat satu Polres yang memperoleh score kualitas tertinggi kategori A yaitu Polres Sikka dengan score 88.73.
+AMBON - Kantor Pertanahan Kabupaten Buru meraih zona kuning dengan nilai 68,84 dalam penilaian 2022.
+"""
+
+
+def test_police_and_land_offices_are_units_of_their_ministry(gazetteer):
+    x = run(UNITS, gazetteer)
+    scores = facts(x, "score")
+    assert ("lembaga-kepolisian-negara-republik-indonesia/unit/polres-sikka", 2022, Decimal("88.73")) in scores
+    land = "kementerian-agraria-dan-tata-ruang/unit/kantor-pertanahan-kabupaten-buru"
+    assert (land, 2022, Decimal("68.84")) in scores
+    assert (land, 2022, "kuning") in facts(x, "zone")
+    assert not any(c.subject == "kab-buru" for c in x.claims)
+    parents = {u.key: u.parent for u in x.units}
+    assert parents[land] == "kementerian-agraria-dan-tata-ruang"
+
+
+NEGATIVE = """Ombudsman RI Perwakilan Jawa Timur menerima 120 laporan masyarakat sepanjang tahun 2023.
+Kepala Perwakilan mengatakan sebagian besar laporan menyangkut layanan pertanahan dan kepegawaian di Kabupaten Jember."""
+
+
+def test_an_article_without_results_yields_no_result_claims(gazetteer):
+    x = run(NEGATIVE, gazetteer)
+    assert [c for c in x.claims if c.kind in ("score", "rank", "zone", "opinion", "topn")] == []
+
+
+def test_unknown_government_is_an_unlinked_mention(gazetteer):
+    x = run("Pemkab Purwokerto belum masuk zona hijau pada penilaian Ombudsman RI tahun 2022.", gazetteer)
+    unlinked = [m for m in x.mentions if m.entity is None]
+    assert [(m.surface, m.kind) for m in unlinked] == [("Pemkab Purwokerto", "kabupaten")]
+
+
+def test_impossible_and_wrong_weekday_dates_are_findings(gazetteer):
+    text = ("Penghargaan kepatuhan pelayanan publik 2023 dari Ombudsman RI diserahkan kepada Pemkab Lebong "
+            "di Bengkulu, Kamis (29/2/2023).")
+    assert [f.type for f in run(text, gazetteer).findings] == ["invalid-calendar-date"]
+    text = ("Penghargaan kepatuhan pelayanan publik 2023 dari Ombudsman RI diserahkan kepada Pemkab Lebong, "
+            "Senin (14/12/2023).")
+    assert [f.type for f in run(text, gazetteer).findings] == ["weekday-mismatch"]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_no_text_makes_the_extractor_crash(gazetteer, seed):
+    rng = random.Random(seed)
+    pieces = ["Pemkab", "Kota", "Jember", "zona", "hijau", "nilai", "98,19", "peringkat", "ke-", "dari", "(",
+              ")", ",", ".", "\n", "yaitu", "2023", "tahun lalu", "Kamis", "(29/2/2023)", "1.", "Kedua", "kategori",
+              "B", "😀", "\u200b", "Polres", "Kantor Pertanahan", "sebanyak", "tiga", "kabupaten", "%", "-", "dan"]
+    text = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 300)))
+    run(text or " ", gazetteer)  # must not raise
