@@ -72,7 +72,8 @@ def graphs(
     for x in extractions:
         for u in x.units:
             units.setdefault(u.key, u)
-    reference = emitter.reference(settings.ontology_dir, gazetteer, sorted(units.values(), key=lambda e: e.key))
+    years = {c.year for x in extractions for c in x.claims}
+    reference = emitter.reference(settings.ontology_dir, gazetteer, sorted(units.values(), key=lambda e: e.key), years)
     claims = Graph()
     run_iri = emitter.run(claims, run, articles)
     ranked: list[consolidate.RankedClaim] = []
@@ -125,7 +126,7 @@ def build(settings: Settings, *, strict: bool = False) -> BuildResult:
     )
     try:
         named = graphs(articles, extractions, gazetteer, settings, run)
-        shapes = validate.load_shapes(settings.shapes_dir)
+        shapes = validate.load_shapes(settings.shapes_dir, settings.base)
     except (ValueError, OSError, SyntaxError) as exc:
         raise BuildError(str(exc)) from exc
     merged = Graph()
@@ -153,7 +154,7 @@ def build(settings: Settings, *, strict: bool = False) -> BuildResult:
     triples = write_nquads(named, settings.base, tmp_nq)
     ox_store, tmp_store = store.load_fresh(tmp_nq, out)
     try:
-        warnings = validate.sanity(ox_store, settings.shapes_dir / "sanity")
+        warnings = validate.sanity(ox_store, settings.shapes_dir / "sanity", settings.base)
     finally:
         del ox_store
     issues = list(report.issues) + warnings

@@ -38,6 +38,8 @@ ENTITY_CLASS = {
     "provinsi": "ProvincialGovernment", "kabupaten": "RegencyGovernment", "kota": "CityGovernment",
     "kementerian": "Ministry", "lembaga": "Agency", "unit": "ServiceUnit",
 }
+#: The base the Turtle files of ``ontology/`` are written under.
+DEFAULT_BASE = "https://w3id.org/kepatuhan-kg/"
 #: The assessing body is in the list of agencies but is not an assessed entity.
 NOT_ASSESSED = {"lembaga-ombudsman-republik-indonesia"}
 
@@ -67,17 +69,55 @@ class Emitter:
         self.okg = Namespace(self.iris.okg)
 
     # -- reference -------------------------------------------------------------------
-    def reference(self, ontology_dir: Path, gazetteer: Gazetteer, units: Iterable[Entity]) -> Graph:
-        """Ontology, schemes and curated reference data, plus every known entity."""
+    def reference(
+        self, ontology_dir: Path, gazetteer: Gazetteer, units: Iterable[Entity], years: Iterable[int] = ()
+    ) -> Graph:
+        """Ontology, schemes and curated reference data, plus every known entity.
+
+        The Turtle files are written under the default base; a build under
+        another base (``KG_BASE``) gets the same files with the base replaced,
+        so that every IRI of the graph answers on the deployment's host.
+        """
         g = Graph()
         for path in sorted(ontology_dir.glob("*.ttl")):
-            g.parse(path, format="turtle")
+            text = path.read_text(encoding="utf-8")
+            if self.iris.base != DEFAULT_BASE:
+                text = text.replace(DEFAULT_BASE, self.iris.base)
+            try:
+                g.parse(data=text, format="turtle", publicID=path.as_uri())
+            except Exception as exc:  # rdflib raises several types for bad Turtle
+                raise ValueError(f"{path}: not valid Turtle: {exc}") from exc
         for e in gazetteer.entities.values():
             if e.key not in NOT_ASSESSED:
                 self.entity(g, e)
         for u in units:
             self.entity(g, u)
+        self.offices(g, gazetteer)
+        for year in sorted(set(years)):
+            self.round(g, year)
         return g
+
+    def offices(self, g: Graph, gazetteer: Gazetteer) -> None:
+        """The Ombudsman's provincial offices, one per province of the gazetteer."""
+        okg, iris = self.okg, self.iris
+        ori = URIRef(iris.org("ombudsman-ri"))
+        for p in gazetteer.regions("provinsi"):
+            office = URIRef(iris.org(f"ombudsman-ri/perwakilan/{p.key.removeprefix('prov-')}"))
+            g.add((office, RDF.type, okg.RepresentativeOffice))
+            g.add((office, RDFS.label, Literal(f"Ombudsman RI Perwakilan Provinsi {p.short_name}", lang="id")))
+            g.add((office, ORG.unitOf, ori))
+            g.add((office, okg.forProvince, URIRef(iris.entity(p.key))))
+
+    def round(self, g: Graph, year: int) -> None:
+        """A round an article reports that the curated reference data lacks: typed, dated, labelled."""
+        okg = self.okg
+        s = URIRef(self.iris.round(year))
+        if (s, RDF.type, okg.AssessmentRound) in g:
+            return
+        g.add((s, RDF.type, okg.AssessmentRound))
+        g.add((s, okg.assessmentYear, Literal(str(year), datatype=XSD.gYear)))
+        g.add((s, SKOS.prefLabel, Literal(f"Penilaian kepatuhan {year}", lang="id")))
+        g.add((s, SKOS.editorialNote, Literal("Named by an article; no curated reference data for this round.", lang="en")))
 
     def entity(self, g: Graph, e: Entity) -> None:
         okg, iris = self.okg, self.iris

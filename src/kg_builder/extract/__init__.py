@@ -731,7 +731,8 @@ def _people(roles: list[RoleMention], gazetteer: Gazetteer) -> dict[str, Person]
             continue
         office = None
         if r.role in ("kepala-perwakilan", "pjs-kepala-perwakilan") and r.place:
-            office = f"ombudsman-ri/perwakilan/{_slug(r.place)}"
+            prov = gazetteer.resolve(f"Provinsi {r.place.removeprefix('Provinsi ')}", "provinsi")
+            office = f"ombudsman-ri/perwakilan/{prov.removeprefix('prov-') if prov else _slug(r.place)}"
         elif r.role in ("ketua", "wakil-ketua", "anggota"):
             office = "ombudsman-ri"
         if key not in people:
