@@ -16,13 +16,12 @@ from decimal import Decimal
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 
-from kg_builder import consolidate, curation, store, validate
+from kg_builder import consolidate, curation, parallel, shacl, store, validate
 from kg_builder.cache import ExtractionCache, reference_hash
 from kg_builder.config import PROJECT_ROOT, Settings
-from kg_builder.emit import Emitter, RunInfo
-from kg_builder.extract import extract
+from kg_builder.emit import Emitter, RunInfo, Triples
 from kg_builder.ingest import IngestError, read_corpus
 from kg_builder.iri import short_hash
 from kg_builder.link import Gazetteer
@@ -70,7 +69,7 @@ def _git_commit() -> str | None:
 def graphs(
     articles: list[Article], extractions: list[Extraction], gazetteer: Gazetteer, settings: Settings, run: RunInfo,
     decisions: list[curation.Decision] | None = None,
-) -> dict[str, Graph]:
+) -> dict[str, Graph | Triples]:
     """The three named graphs of a build, from extractions already made (and curation applied)."""
     emitter = Emitter(settings.base)
     decisions = decisions or []
@@ -89,7 +88,7 @@ def graphs(
             units.setdefault(u.key, u)
     years = {c.year for x in extractions for c in x.claims} | {c.year for d in decisions if d.added for c in d.claims}
     reference = emitter.reference(settings.ontology_dir, gazetteer, sorted(units.values(), key=lambda e: e.key), years)
-    claims = Graph()
+    claims = Triples()
     run_iri = emitter.run(claims, run, articles)
     ranked: list[consolidate.RankedClaim] = []
     for a, x in zip(articles, extractions):
@@ -104,7 +103,7 @@ def graphs(
             ranked += [consolidate.RankedClaim(iri, a.id, c) for iri, c in zip(made, d.claims)]
     for article_id, finding in consolidate.cross_findings(ranked, zone_bands(reference, settings.base)):
         emitter.finding(claims, by_id[article_id], finding, settings.quote_context_chars)
-    consolidated = Graph()
+    consolidated = Triples()
     consolidate.emit(consolidated, ranked, emitter.iris)
     return {"reference": reference, "claims": claims, "consolidated": consolidated}
 
@@ -152,17 +151,29 @@ def canonical_bnodes(g: Graph) -> Graph:
     return out
 
 
-def write_nquads(named: dict[str, Graph], base: str, path: Path) -> int:
-    """Every graph as sorted N-Quads (sorted so that two builds diff cleanly)."""
-    ds = Dataset()
+def write_nquads(named: dict[str, Graph | Triples], base: str, path: Path) -> int:
+    """Every graph as sorted, de-duplicated N-Quads (sorted so that two builds diff cleanly)."""
+    lines: set[str] = set()
     for name, g in named.items():
-        target = ds.graph(URIRef(f"{base}graph/{name}"))
-        for t in canonical_bnodes(g):
-            target.add(t)
-    text = ds.serialize(format="nquads")
-    lines = sorted(set(line for line in text.splitlines() if line.strip()))
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return len(lines)
+        ctx = f"<{base}graph/{name}>"
+        source = canonical_bnodes(g) if isinstance(g, Graph) else g
+        for s, p, o in source:
+            lines.add(f"{s.n3()} {p.n3()} {_nq_object(o)} {ctx} .")
+    ordered = sorted(lines)
+    path.write_text("\n".join(ordered) + "\n", encoding="utf-8")
+    return len(ordered)
+
+
+def _nq_object(o: object) -> str:
+    """N-Quads for an object: rdflib's n3() of a literal may use triple quotes, which N-Quads does not allow."""
+    if isinstance(o, Literal):
+        text = (str(o).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r"))
+        if o.language:
+            return f'"{text}"@{o.language}'
+        if o.datatype is not None and str(o.datatype) != "http://www.w3.org/2001/XMLSchema#string":
+            return f'"{text}"^^<{o.datatype}>'
+        return f'"{text}"'
+    return o.n3()  # type: ignore[attr-defined]
 
 
 def build(settings: Settings, *, strict: bool = False) -> BuildResult:
@@ -181,7 +192,8 @@ def build(settings: Settings, *, strict: bool = False) -> BuildResult:
     if not articles:
         raise BuildError(f"{settings.corpus_dir}: no readable article")
     cache = ExtractionCache(out, settings.rules_version, reference_hash(settings.reference_dir))
-    extractions = [_extract(a, gazetteer, cache) for a in articles]
+    extractions = parallel.extract_all(articles, gazetteer, settings.reference_dir, cache,
+                                       settings.jobs or parallel.default_jobs())
     try:
         decisions = curation.apply(curation.load(settings.curation_dir), articles, extractions)
     except curation.CurationError as exc:
@@ -198,13 +210,9 @@ def build(settings: Settings, *, strict: bool = False) -> BuildResult:
     )
     try:
         named = graphs(articles, extractions, gazetteer, settings, run, decisions)
-        shapes = validate.load_shapes(settings.shapes_dir, settings.base)
+        checks = shacl.compile_shapes(validate.load_shapes(settings.shapes_dir, settings.base))
     except (ValueError, OSError, SyntaxError) as exc:
         raise BuildError(str(exc)) from exc
-    merged = Graph()
-    for g in named.values():
-        merged += g
-    report = validate.shacl(merged, shapes)
     unlinked = _unlinked(articles, extractions)
     summary = {
         "started": started,
@@ -221,35 +229,32 @@ def build(settings: Settings, *, strict: bool = False) -> BuildResult:
         "warnings": {a.source_file: list(x.warnings) for a, x in zip(articles, extractions) if x.warnings},
     }
     report_dir = out / "report"
-    if not report.conforms:
-        summary["conforms"] = False
-        validate.write_report(report_dir, list(report.issues), report.results_graph, summary)
-        return BuildResult(False, len(articles), summary["claims"], 0, list(corpus.errors),
-                           list(report.issues), unlinked, build_id, cache.misses, cache.hits)
     tmp_nq = out / f".kg-{build_id}.nq.tmp"
     triples = write_nquads(named, settings.base, tmp_nq)
+    del named
     ox_store, tmp_store = store.load_fresh(tmp_nq, out)
     try:
-        warnings = validate.sanity(ox_store, settings.shapes_dir / "sanity", settings.base)
+        # core shapes (violations) compiled to SPARQL, then the sanity checks (warnings), on the new store
+        issues = validate.core(ox_store, checks, settings.base)
+        conforms = not any(i.severity == "Violation" for i in issues)
+        if conforms:
+            issues += validate.sanity(ox_store, settings.shapes_dir / "sanity", settings.base)
     finally:
         del ox_store
-    issues = list(report.issues) + warnings
+    if not conforms:
+        store.discard(tmp_store)
+        tmp_nq.unlink(missing_ok=True)
+        summary["conforms"] = False
+        validate.write_report(report_dir, issues, None, summary)
+        return BuildResult(False, len(articles), summary["claims"], 0, list(corpus.errors), issues, unlinked,
+                           build_id, cache.misses, cache.hits)
     summary.update({"conforms": True, "triples": triples})
     os.replace(tmp_nq, out / "kg.nq")
     store.publish(tmp_store, out)
     (out / BUILD_ID_FILE).write_text(f"{build_id}-{started}\n", encoding="utf-8")
-    validate.write_report(report_dir, issues, report.results_graph, summary)
+    validate.write_report(report_dir, issues, None, summary)
     return BuildResult(True, len(articles), summary["claims"], triples, list(corpus.errors), issues, unlinked, build_id,
                        cache.misses, cache.hits)
-
-
-def _extract(a: Article, gazetteer: Gazetteer, cache: ExtractionCache) -> Extraction:
-    """An article's extraction from the cache, or made now and cached."""
-    x = cache.get(a.sha256)
-    if x is None or x.article_id != a.id:
-        x = extract(a, gazetteer)
-        cache.put(a.sha256, x)
-    return x
 
 
 def _unlinked(articles: list[Article], extractions: list[Extraction]) -> list[dict[str, str]]:

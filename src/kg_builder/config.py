@@ -51,6 +51,8 @@ class Settings:
     max_query_bytes: int = 100_000
     max_result_rows: int = 100_000
     allow_service: bool = False
+    #: Worker processes for extraction; 0 means every core.
+    jobs: int = 0
     software_version: str = __version__
     rules_version: str = RULES_VERSION
     extra: dict[str, str] = field(default_factory=dict)
@@ -68,6 +70,8 @@ def settings(**overrides: object) -> Settings:
         env["base"] = _env("KG_BASE", Settings.base)
     if "KG_QUERY_TIMEOUT" in os.environ:
         env["query_timeout_s"] = float(_env("KG_QUERY_TIMEOUT", "30"))
+    if "KG_JOBS" in os.environ:
+        env["jobs"] = int(_env("KG_JOBS", "0"))
     if "KG_ALLOW_SERVICE" in os.environ:
         env["allow_service"] = _env("KG_ALLOW_SERVICE", "0") in {"1", "true", "yes"}
     env.update(overrides)

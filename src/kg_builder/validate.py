@@ -128,6 +128,33 @@ def _claim_context(data: Graph, focus: URIRef) -> tuple[str | None, str | None]:
     return (str(article) if article else None), quote
 
 
+def core(store: ox.Store, checks: list, base: str = DEFAULT_BASE) -> list[Issue]:
+    """The core shapes, compiled to SPARQL (:mod:`kg_builder.shacl`), run on the store."""
+    from kg_builder import shacl
+
+    out = []
+    for v in shacl.run(store, checks):
+        article, quote = _store_context(store, v.focus, base)
+        out.append(Issue(v.check.severity, v.focus, v.check.path, v.check.message, shape=v.check.shape,
+                         value=v.value, article=article, quote=quote))
+    out.sort(key=lambda i: (i.severity != "Violation", i.focus, i.path or "", i.message))
+    return out
+
+
+def _store_context(store: ox.Store, focus: str, base: str) -> tuple[str | None, str | None]:
+    """A claim's article and quote, for the report."""
+    if not focus.startswith(("http://", "https://")):
+        return None, None
+    for sol in store.query(
+        f"""PREFIX okg: <{base}def/okg#> PREFIX oa: <http://www.w3.org/ns/oa#> PREFIX prov: <http://www.w3.org/ns/prov#>
+            SELECT ?f ?a ?q WHERE {{ ?f prov:wasDerivedFrom ?a . OPTIONAL {{ ?f okg:evidence/oa:hasSelector/oa:exact ?q }} }}
+            LIMIT 1""",
+        use_default_graph_as_union=True, substitutions={ox.Variable("f"): ox.NamedNode(focus)},
+    ):
+        return (sol["a"].value if sol["a"] else None), (sol["q"].value if sol["q"] else None)
+    return None, None
+
+
 def sanity(store: ox.Store, sanity_dir: Path, base: str = DEFAULT_BASE) -> list[Issue]:
     """The warning checks, each a ``SELECT ?focus ?message`` over the union graph."""
     out = []
