@@ -69,11 +69,16 @@ def fmt(score: float) -> str:
 
 
 class Writer:
-    """Templates; each returns (text, facts)."""
+    """Templates; each returns (text, facts).
 
-    def __init__(self, rng: random.Random, gaz: Gazetteer) -> None:
+    Each (entity, year) has one true score, drawn from the seed: articles may
+    report different subsets, but never disagree, as in the real record.
+    """
+
+    def __init__(self, rng: random.Random, gaz: Gazetteer, seed: int) -> None:
         self.rng = rng
         self.gaz = gaz
+        self.seed = seed
         self.provinces = gaz.regions("provinsi")
         self.local: dict[str, list[Entity]] = {}
         for e in gaz.regions("kabupaten") + gaz.regions("kota"):
@@ -86,6 +91,9 @@ class Writer:
 
     def score(self, lo: float = 40, hi: float = 99.5) -> float:
         return round(self.rng.uniform(lo, hi), 2)
+
+    def truth(self, e: Entity, year: int) -> float:
+        return round(random.Random(f"{self.seed}:{e.key}:{year}").uniform(35, 99.5), 2)
 
     def date(self, year: int) -> str:
         d = dt.date(year, 12, 1) + dt.timedelta(days=self.rng.randrange(0, 60))
@@ -104,7 +112,8 @@ class Writer:
     def ranking(self, year: int) -> tuple[str, list[Fact]]:
         prov = self.rng.choice(self.provinces)
         members = self.rng.sample(self.local[prov.key], min(len(self.local[prov.key]), self.rng.randint(3, 6)))
-        scores = sorted((self.score(70, 99.5) for _ in members), reverse=True)
+        members = sorted(members, key=lambda e: -self.truth(e, year))
+        scores = [self.truth(e, year) for e in members]
         lines = [f"Ombudsman RI Perwakilan Provinsi {prov.short_name} menyerahkan hasil penilaian kepatuhan "
                  f"pelayanan publik tahun {year} kepada pemerintah daerah se-{prov.short_name}, {self.date(year)}."]
         parts, facts = [], []
@@ -117,7 +126,7 @@ class Writer:
     def single(self, year: int) -> tuple[str, list[Fact]]:
         prov = self.rng.choice(self.provinces)
         e = self.rng.choice(self.local[prov.key])
-        s = self.score()
+        s = self.truth(e, year)
         z = zone_of(s, year)
         text = (f"{e.name} meraih nilai {fmt(s)} dalam Penilaian Kepatuhan Penyelenggaraan Pelayanan Publik "
                 f"tahun {year} yang diumumkan Ombudsman RI.")
@@ -125,19 +134,22 @@ class Writer:
         if z:
             text += f" Dengan capaian itu {self.prefix(e)} berada di zona {z}."
         if year - 1 in YEARS:
-            p = self.score()
+            p = self.truth(e, year - 1)
             text += f" Hasilnya, dari nilai {fmt(p)} (pada tahun lalu) menjadi {fmt(s)} tahun ini."
             facts.append(Fact(e, year - 1, p))
         return text, facts
 
     def zone_list(self, year: int) -> tuple[str, list[Fact]]:
         year = min(year, 2024)
-        provs = [p for p in self.provinces if sum(1 for e in self.local[p.key] if e.key in self.listable) >= 3]
-        prov = self.rng.choice(provs)
-        zone = self.rng.choice(["hijau", "kuning", "merah"])
-        lo, hi = {"hijau": (81, 99.5), "kuning": (55, 76.9), "merah": (20, 49.9)}[zone]
-        members = self.rng.sample([e for e in self.local[prov.key] if e.key in self.listable], 3)
-        scores = [self.score(lo, hi) for _ in members]
+        by_zone: dict[tuple[str, str], list[Entity]] = {}
+        for p in self.provinces:
+            for e in self.local[p.key]:
+                if e.key in self.listable:
+                    by_zone.setdefault((p.key, zone_of(self.truth(e, year), year) or ""), []).append(e)
+        (prov_key, zone), pool = self.rng.choice(sorted((k, v) for k, v in by_zone.items() if len(v) >= 3))
+        prov = self.gaz.get(prov_key)
+        members = self.rng.sample(pool, 3)
+        scores = [self.truth(e, year) for e in members]
         items = [f"Kabupaten {members[0].short_name} ({fmt(scores[0])})",
                  f"{members[1].short_name} ({fmt(scores[1])})", f"{members[2].short_name} ({fmt(scores[2])})"]
         text = (f"Ombudsman RI mengumumkan hasil penilaian kepatuhan tahun {year}. Sebanyak tiga kabupaten di "
@@ -148,8 +160,12 @@ class Writer:
         prov = self.rng.choice(self.provinces)
         e = self.rng.choice(self.local[prov.key])
         names = self.rng.sample(UNITS, 2) + [f"Puskesmas {self.rng.choice(PUSKESMAS)}"]
-        scores = [self.score(80, 99) for _ in names]
-        mean = round(sum(scores) / len(scores), 2)
+        mean = self.truth(e, year)
+        a, b = (round(min(100.0, max(0.0, mean + self.rng.uniform(-2, 2))), 2) for _ in range(2))
+        c = round(3 * mean - a - b, 2)
+        if not 0 <= c <= 100:
+            a = b = c = mean
+        scores = [a, b, c]
         text = (f"{e.name} memperoleh nilai {fmt(mean)} dalam penilaian kepatuhan Ombudsman RI tahun {year}. "
                 f"Nilai itu berasal dari unit layanan yang dinilai, yaitu {names[0]} dengan nilai {fmt(scores[0])}. "
                 f"Kemudian, {names[1]} dengan nilai {fmt(scores[1])}, dan {names[2]} {fmt(scores[2])}.")
@@ -162,8 +178,8 @@ class Writer:
     def top3(self, year: int) -> tuple[str, list[Fact]]:
         kind = self.rng.choice(["kabupaten", "kota"])
         pool = self.gaz.regions(kind)
-        members = self.rng.sample(pool, 3)
-        scores = sorted((self.score(94, 99.9) for _ in members), reverse=True)
+        members = sorted(self.rng.sample(pool, 3), key=lambda e: -self.truth(e, year))
+        scores = [self.truth(e, year) for e in members]
         word = {"kabupaten": "Pemerintah Kabupaten (Pemkab)", "kota": "Pemerintah Kota (Pemkot)"}[kind]
         lines = [f"Ombudsman RI mengumumkan hasil penilaian kepatuhan tahun {year}.",
                  f"Adapun 3 besar {word} dengan nilai tertinggi secara nasional, yaitu:"]
@@ -174,7 +190,7 @@ class Writer:
 
     def ministry(self, year: int) -> tuple[str, list[Fact]]:
         e = self.rng.choice(self.bodies)
-        s, r = self.score(60, 99), self.rng.randint(1, 25)
+        s, r = self.truth(e, year), self.rng.randint(1, 25)
         text = (f"Pada penilaian kepatuhan pelayanan publik Ombudsman RI tahun {year}, {e.name} meraih nilai "
                 f"{fmt(s)} dan menduduki peringkat {r} di antara instansi pusat lainnya.")
         return text, [Fact(e, year, s, r)]
@@ -192,7 +208,7 @@ TEMPLATES = [("ranking", 3), ("single", 3), ("zone_list", 2), ("units", 2), ("to
 def generate(size: int, seed: int, out: Path) -> dict[str, int]:
     rng = random.Random(seed)
     gaz = Gazetteer.load(settings().reference_dir)
-    writer = Writer(rng, gaz)
+    writer = Writer(rng, gaz, seed)
     names = [n for n, w in TEMPLATES for _ in range(w)]
     out.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
