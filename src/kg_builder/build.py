@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+
+import pyoxigraph as ox
 import subprocess
 from decimal import Decimal
 from dataclasses import dataclass, field
@@ -66,13 +68,38 @@ def _git_commit() -> str | None:
     return out.stdout.strip() or None if out.returncode == 0 else None
 
 
-def graphs(
+class QuadWriter:
+    """Streams triples to ``kg.nq`` (with their graph) and to an N-Triples copy for validation.
+
+    Emission goes article by article straight to disk, so memory does not grow
+    with the corpus. Lines are not de-duplicated here (the store does that).
+    """
+
+    def __init__(self, nq: Path, nt: Path, base: str) -> None:
+        self.base = base
+        self.nq = nq.open("w", encoding="utf-8", buffering=1 << 20)
+        self.nt = nt.open("w", encoding="utf-8", buffering=1 << 20)
+
+    def write(self, triples: "Graph | Triples", graph: str) -> None:
+        ctx = f" <{self.base}graph/{graph}> .\n"
+        source = canonical_bnodes(triples) if isinstance(triples, Graph) else triples
+        lines = [f"{s.n3()} {p.n3()} {_nq_object(o)}" for s, p, o in source]
+        if isinstance(triples, Graph):
+            lines.sort()  # the reference graph comes from parsed files: give it a stable order
+        self.nq.write("".join(line + ctx for line in lines))
+        self.nt.write("".join(line + " .\n" for line in lines))
+
+    def close(self) -> None:
+        self.nq.close()
+        self.nt.close()
+
+
+def write_graphs(
     articles: list[Article], extractions: list[Extraction], gazetteer: Gazetteer, settings: Settings, run: RunInfo,
-    decisions: list[curation.Decision] | None = None,
-) -> dict[str, Graph | Triples]:
-    """The three named graphs of a build, from extractions already made (and curation applied)."""
+    decisions: list[curation.Decision], out: QuadWriter,
+) -> None:
+    """The three named graphs of a build (reference, claims, consolidated), streamed to ``out``."""
     emitter = Emitter(settings.base)
-    decisions = decisions or []
     by_id = {a.id: a for a in articles}
     ranks: dict[URIRef, str] = {}
     for d in decisions:
@@ -88,24 +115,32 @@ def graphs(
             units.setdefault(u.key, u)
     years = {c.year for x in extractions for c in x.claims} | {c.year for d in decisions if d.added for c in d.claims}
     reference = emitter.reference(settings.ontology_dir, gazetteer, sorted(units.values(), key=lambda e: e.key), years)
-    claims = Triples()
-    run_iri = emitter.run(claims, run, articles)
+    out.write(reference, "reference")
+    bands = zone_bands(reference, settings.base)
+    del reference
+    part = Triples()
+    run_iri = emitter.run(part, run, articles)
+    out.write(part, "claims")
     ranked: list[consolidate.RankedClaim] = []
     for a, x in zip(articles, extractions):
-        emitter.extraction(claims, a, x, run_iri, settings.quote_context_chars, ranks)
+        part = Triples()
+        emitter.extraction(part, a, x, run_iri, settings.quote_context_chars, ranks)
+        out.write(part, "claims")
         for c in x.claims:
             iri = emitter.claim_iri(a, c)
             ranked.append(consolidate.RankedClaim(iri, a.id, c, ranks.get(iri, "normal")))
+    part = Triples()
     for d in decisions:
         a = by_id[d.article_id]
-        made = emitter.curation(claims, d, a, settings.quote_context_chars)
+        made = emitter.curation(part, d, a, settings.quote_context_chars)
         if d.added:
             ranked += [consolidate.RankedClaim(iri, a.id, c) for iri, c in zip(made, d.claims)]
-    for article_id, finding in consolidate.cross_findings(ranked, zone_bands(reference, settings.base)):
-        emitter.finding(claims, by_id[article_id], finding, settings.quote_context_chars)
-    consolidated = Triples()
-    consolidate.emit(consolidated, ranked, emitter.iris)
-    return {"reference": reference, "claims": claims, "consolidated": consolidated}
+    for article_id, finding in consolidate.cross_findings(ranked, bands):
+        emitter.finding(part, by_id[article_id], finding, settings.quote_context_chars)
+    out.write(part, "claims")
+    part = Triples()
+    consolidate.emit(part, ranked, emitter.iris)
+    out.write(part, "consolidated")
 
 
 def zone_bands(reference: Graph, base: str) -> dict[int, list[tuple[str, Decimal, Decimal]]]:
@@ -149,19 +184,6 @@ def canonical_bnodes(g: Graph) -> Graph:
     for s, p, o in g:
         out.add((BNode(label(s)) if isinstance(s, BNode) else s, p, BNode(label(o)) if isinstance(o, BNode) else o))
     return out
-
-
-def write_nquads(named: dict[str, Graph | Triples], base: str, path: Path) -> int:
-    """Every graph as sorted, de-duplicated N-Quads (sorted so that two builds diff cleanly)."""
-    lines: set[str] = set()
-    for name, g in named.items():
-        ctx = f"<{base}graph/{name}>"
-        source = canonical_bnodes(g) if isinstance(g, Graph) else g
-        for s, p, o in source:
-            lines.add(f"{s.n3()} {p.n3()} {_nq_object(o)} {ctx} .")
-    ordered = sorted(lines)
-    path.write_text("\n".join(ordered) + "\n", encoding="utf-8")
-    return len(ordered)
 
 
 def _nq_object(o: object) -> str:
@@ -209,10 +231,17 @@ def build(settings: Settings, *, strict: bool = False) -> BuildResult:
         git_commit=_git_commit(),
     )
     try:
-        named = graphs(articles, extractions, gazetteer, settings, run, decisions)
         checks = shacl.compile_shapes(validate.load_shapes(settings.shapes_dir, settings.base))
     except (ValueError, OSError, SyntaxError) as exc:
         raise BuildError(str(exc)) from exc
+    tmp_nq, tmp_nt = out / f".kg-{build_id}.nq.tmp", out / f".kg-{build_id}.nt.tmp"
+    writer = QuadWriter(tmp_nq, tmp_nt, settings.base)
+    try:
+        write_graphs(articles, extractions, gazetteer, settings, run, decisions, writer)
+    except (ValueError, OSError, SyntaxError) as exc:
+        raise BuildError(str(exc)) from exc
+    finally:
+        writer.close()
     unlinked = _unlinked(articles, extractions)
     summary = {
         "started": started,
@@ -229,20 +258,22 @@ def build(settings: Settings, *, strict: bool = False) -> BuildResult:
         "warnings": {a.source_file: list(x.warnings) for a, x in zip(articles, extractions) if x.warnings},
     }
     report_dir = out / "report"
-    tmp_nq = out / f".kg-{build_id}.nq.tmp"
-    triples = write_nquads(named, settings.base, tmp_nq)
-    del named
-    ox_store, tmp_store = store.load_fresh(tmp_nq, out)
-    try:
-        # core shapes (violations) compiled to SPARQL, then the sanity checks (warnings), on the new store
-        issues = validate.core(ox_store, checks, settings.base)
-        conforms = not any(i.severity == "Violation" for i in issues)
-        if conforms:
-            issues += validate.sanity(ox_store, settings.shapes_dir / "sanity", settings.base)
-    finally:
+    jobs = settings.jobs or parallel.default_jobs()
+    # validate in memory, all data in the default graph (twice as fast as a union over named graphs)
+    check_store = ox.Store()
+    check_store.bulk_load(path=str(tmp_nt), format=ox.RdfFormat.N_TRIPLES)
+    tmp_nt.unlink()
+    issues = validate.core(check_store, checks, settings.base, union=False, threads=jobs)
+    conforms = not any(i.severity == "Violation" for i in issues)
+    if conforms:
+        issues += validate.sanity(check_store, settings.shapes_dir / "sanity", settings.base, union=False)
+    del check_store
+    tmp_store = None
+    if conforms:
+        ox_store, tmp_store = store.load_fresh(tmp_nq, out)
+        triples = len(ox_store)
         del ox_store
-    if not conforms:
-        store.discard(tmp_store)
+    if not conforms or tmp_store is None:
         tmp_nq.unlink(missing_ok=True)
         summary["conforms"] = False
         validate.write_report(report_dir, issues, None, summary)
