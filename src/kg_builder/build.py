@@ -14,6 +14,7 @@ import os
 
 import pyoxigraph as ox
 import subprocess
+import time
 from decimal import Decimal
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -201,6 +202,7 @@ def _nq_object(o: object) -> str:
 def build(settings: Settings, *, strict: bool = False) -> BuildResult:
     """Run the pipeline; replace ``OUT/kg.nq`` and ``OUT/store`` only on success."""
     started = _now()
+    clock = {"start": time.perf_counter()}
     out = settings.out_dir
     out.mkdir(parents=True, exist_ok=True)
     try:
@@ -213,9 +215,11 @@ def build(settings: Settings, *, strict: bool = False) -> BuildResult:
     articles = sorted(corpus.articles, key=lambda a: a.source_file)
     if not articles:
         raise BuildError(f"{settings.corpus_dir}: no readable article")
+    clock["ingest"] = time.perf_counter()
     cache = ExtractionCache(out, settings.rules_version, reference_hash(settings.reference_dir))
     extractions = parallel.extract_all(articles, gazetteer, settings.reference_dir, cache,
-                                       settings.jobs or parallel.default_jobs())
+                                       settings.jobs or parallel.default_jobs(), settings.parallel_min_articles)
+    clock["extract"] = time.perf_counter()
     try:
         decisions = curation.apply(curation.load(settings.curation_dir), articles, extractions)
     except curation.CurationError as exc:
@@ -242,6 +246,7 @@ def build(settings: Settings, *, strict: bool = False) -> BuildResult:
         raise BuildError(str(exc)) from exc
     finally:
         writer.close()
+    clock["emit"] = time.perf_counter()
     unlinked = _unlinked(articles, extractions)
     summary = {
         "started": started,
@@ -268,6 +273,7 @@ def build(settings: Settings, *, strict: bool = False) -> BuildResult:
     if conforms:
         issues += validate.sanity(check_store, settings.shapes_dir / "sanity", settings.base, union=False)
     del check_store
+    clock["validate"] = time.perf_counter()
     tmp_store = None
     if conforms:
         ox_store, tmp_store = store.load_fresh(tmp_nq, out)
@@ -279,13 +285,21 @@ def build(settings: Settings, *, strict: bool = False) -> BuildResult:
         validate.write_report(report_dir, issues, None, summary)
         return BuildResult(False, len(articles), summary["claims"], 0, list(corpus.errors), issues, unlinked,
                            build_id, cache.misses, cache.hits)
-    summary.update({"conforms": True, "triples": triples})
+    clock["load"] = time.perf_counter()
+    summary.update({"conforms": True, "triples": triples, "seconds": _stages(clock)})
     os.replace(tmp_nq, out / "kg.nq")
     store.publish(tmp_store, out)
     (out / BUILD_ID_FILE).write_text(f"{build_id}-{started}\n", encoding="utf-8")
     validate.write_report(report_dir, issues, None, summary)
     return BuildResult(True, len(articles), summary["claims"], triples, list(corpus.errors), issues, unlinked, build_id,
                        cache.misses, cache.hits)
+
+
+def _stages(clock: dict[str, float]) -> dict[str, float]:
+    """Seconds spent in each stage, from the marks taken as the build went."""
+    names = list(clock)
+    return {b: round(clock[b] - clock[a], 3) for a, b in zip(names, names[1:])} | {
+        "total": round(clock[names[-1]] - clock[names[0]], 3)}
 
 
 def _unlinked(articles: list[Article], extractions: list[Extraction]) -> list[dict[str, str]]:

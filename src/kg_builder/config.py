@@ -53,6 +53,8 @@ class Settings:
     allow_service: bool = False
     #: Worker processes for extraction; 0 means every core.
     jobs: int = 0
+    #: Fewer uncached articles than this are extracted in-process (a pool costs ~0.3 s to start).
+    parallel_min_articles: int = 64
     software_version: str = __version__
     rules_version: str = RULES_VERSION
     extra: dict[str, str] = field(default_factory=dict)

@@ -20,9 +20,6 @@ from kg_builder.extract import extract
 from kg_builder.link import Gazetteer
 from kg_builder.model import Article, Extraction
 
-#: Below this many uncached articles the pool's start-up costs more than it saves.
-MIN_PARALLEL = 64
-
 _gazetteer: Gazetteer | None = None
 
 
@@ -45,9 +42,13 @@ def default_jobs() -> int:
 
 
 def extract_all(
-    articles: list[Article], gazetteer: Gazetteer, reference_dir: Path, cache: ExtractionCache, jobs: int
+    articles: list[Article], gazetteer: Gazetteer, reference_dir: Path, cache: ExtractionCache, jobs: int,
+    min_parallel: int = 64,
 ) -> list[Extraction]:
-    """Every article's extraction, from the cache or made now (in ``jobs`` processes), in input order."""
+    """Every article's extraction, from the cache or made now (in ``jobs`` processes), in input order.
+
+    Below ``min_parallel`` uncached articles the pool's start-up costs more than it saves.
+    """
     found: list[Extraction | None] = []
     todo: list[int] = []
     for i, a in enumerate(articles):
@@ -56,7 +57,7 @@ def extract_all(
             x = None
             todo.append(i)
         found.append(x)
-    if jobs <= 1 or len(todo) < MIN_PARALLEL:
+    if jobs <= 1 or len(todo) < min_parallel:
         made = [extract(articles[i], gazetteer) for i in todo]
     else:
         size = max(8, len(todo) // (jobs * 8))
