@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import subprocess
 import time
 from decimal import Decimal
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -70,16 +70,15 @@ def _git_commit() -> str | None:
 
 
 class QuadWriter:
-    """Streams triples to ``kg.nq`` (with their graph) and to an N-Triples copy for validation.
+    """Streams triples to ``kg.nq``, each with its named graph.
 
     Emission goes article by article straight to disk, so memory does not grow
     with the corpus. Lines are not de-duplicated here (the store does that).
     """
 
-    def __init__(self, nq: Path, nt: Path, base: str) -> None:
+    def __init__(self, nq: Path, base: str) -> None:
         self.base = base
         self.nq = nq.open("w", encoding="utf-8", buffering=1 << 20)
-        self.nt = nt.open("w", encoding="utf-8", buffering=1 << 20)
 
     def write(self, triples: "Graph | Triples", graph: str) -> None:
         ctx = f" <{self.base}graph/{graph}> .\n"
@@ -88,11 +87,9 @@ class QuadWriter:
         if isinstance(triples, Graph):
             lines.sort()  # the reference graph comes from parsed files: give it a stable order
         self.nq.write("".join(line + ctx for line in lines))
-        self.nt.write("".join(line + " .\n" for line in lines))
 
     def close(self) -> None:
         self.nq.close()
-        self.nt.close()
 
 
 def write_graphs(
@@ -219,6 +216,9 @@ def build(settings: Settings, *, strict: bool = False) -> BuildResult:
     cache = ExtractionCache(out, settings.rules_version, reference_hash(settings.reference_dir))
     extractions = parallel.extract_all(articles, gazetteer, settings.reference_dir, cache,
                                        settings.jobs or parallel.default_jobs(), settings.parallel_min_articles)
+    # the graph needs claims, people, findings and units; of the mentions only the unlinked ones (for the
+    # report): dropping the rest keeps memory flat at national scale
+    extractions = [replace(x, mentions=tuple(m for m in x.mentions if m.entity is None)) for x in extractions]
     clock["extract"] = time.perf_counter()
     try:
         decisions = curation.apply(curation.load(settings.curation_dir), articles, extractions)
@@ -238,8 +238,8 @@ def build(settings: Settings, *, strict: bool = False) -> BuildResult:
         checks = shacl.compile_shapes(validate.load_shapes(settings.shapes_dir, settings.base))
     except (ValueError, OSError, SyntaxError) as exc:
         raise BuildError(str(exc)) from exc
-    tmp_nq, tmp_nt = out / f".kg-{build_id}.nq.tmp", out / f".kg-{build_id}.nt.tmp"
-    writer = QuadWriter(tmp_nq, tmp_nt, settings.base)
+    tmp_nq = out / f".kg-{build_id}.nq.tmp"
+    writer = QuadWriter(tmp_nq, settings.base)
     try:
         write_graphs(articles, extractions, gazetteer, settings, run, decisions, writer)
     except (ValueError, OSError, SyntaxError) as exc:
@@ -264,28 +264,26 @@ def build(settings: Settings, *, strict: bool = False) -> BuildResult:
     }
     report_dir = out / "report"
     jobs = settings.jobs or parallel.default_jobs()
-    # validate in memory, all data in the default graph (twice as fast as a union over named graphs)
-    check_store = ox.Store()
-    check_store.bulk_load(path=str(tmp_nt), format=ox.RdfFormat.N_TRIPLES)
-    tmp_nt.unlink()
-    issues = validate.core(check_store, checks, settings.base, union=False, threads=jobs)
-    conforms = not any(i.severity == "Violation" for i in issues)
-    if conforms:
-        issues += validate.sanity(check_store, settings.shapes_dir / "sanity", settings.base, union=False)
-    del check_store
-    clock["validate"] = time.perf_counter()
-    tmp_store = None
-    if conforms:
-        ox_store, tmp_store = store.load_fresh(tmp_nq, out)
+    # load the new store beside the live one and validate it there (on disk: memory stays flat)
+    ox_store, tmp_store = store.load_fresh(tmp_nq, out)
+    clock["load"] = time.perf_counter()
+    try:
+        issues = validate.core(ox_store, checks, settings.base, threads=jobs)
+        conforms = not any(i.severity == "Violation" for i in issues)
+        if conforms:
+            issues += validate.sanity(ox_store, settings.shapes_dir / "sanity", settings.base)
         triples = len(ox_store)
+    finally:
         del ox_store
-    if not conforms or tmp_store is None:
+    clock["validate"] = time.perf_counter()
+    if not conforms:
+        store.discard(tmp_store)
+    if not conforms:
         tmp_nq.unlink(missing_ok=True)
         summary["conforms"] = False
         validate.write_report(report_dir, issues, None, summary)
         return BuildResult(False, len(articles), summary["claims"], 0, list(corpus.errors), issues, unlinked,
                            build_id, cache.misses, cache.hits)
-    clock["load"] = time.perf_counter()
     summary.update({"conforms": True, "triples": triples, "seconds": _stages(clock)})
     os.replace(tmp_nq, out / "kg.nq")
     store.publish(tmp_store, out)
