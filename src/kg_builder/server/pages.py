@@ -106,8 +106,24 @@ class View:
             if found:
                 break
         text = found.get("id") or found.get("") or found.get("en") or next(iter(found.values()), None)
-        self._labels[iri] = text or self.short(iri)
+        self._labels[iri] = text or self._derived_label(iri)
         return self._labels[iri]
+
+    def _derived_label(self, iri: str) -> str:
+        """A readable name for IRIs that carry no label (results, rounds, articles, concepts)."""
+        rest = iri[len(self.base):] if iri.startswith(self.base) else ""
+        parts = rest.split("/")
+        if parts[0] == "id" and len(parts) >= 3 and parts[1] == "assessment":
+            if len(parts) == 3:
+                return f"Penilaian {parts[2]}"
+            entity = f"{self.base}id/entity/{'/'.join(parts[3:])}"
+            name = self.label(entity) if entity != iri else "/".join(parts[3:])
+            return f"{name} · {parts[2]}"
+        if parts[0] == "id" and len(parts) == 3 and parts[1] == "article" and "#" not in parts[2]:
+            return f"Artikel {parts[2]}"
+        if parts[0] == "def" and len(parts) == 3:
+            return parts[2].replace("-", " ")
+        return self.short(iri)
 
     def short(self, iri: str) -> str:
         if iri.startswith(self.v.okg):
