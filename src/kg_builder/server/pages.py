@@ -328,6 +328,7 @@ def round_page(view: View, iri: str) -> dict[str, Any]:
     top = [r for r in results if not view.okg(r["link"].iri, "partOfResult")]
     top.sort(key=lambda r: (-(r["score_value"] if r["score_value"] is not None else -1), r["link"].label))
     coverage = [claim_view(view, c) for c in view.subjects(okg + "aboutRound", iri)]
+    coverage.sort(key=lambda c: (c["kinds"], c["article"].iri if c["article"] else "", int(c["quote"].get("start", 0) or 0)))
     bands = []
     for scale in view.objects(iri, okg + "usesScale"):
         if not isinstance(scale, ox.NamedNode):
