@@ -19,6 +19,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.routing import Route
 
 from kg_builder import __version__
 from kg_builder.config import Settings
@@ -93,6 +94,9 @@ def create_app(settings: Settings) -> FastAPI:
         return PlainTextResponse(metrics.render(gauges), media_type="text/plain; version=0.0.4; charset=utf-8")
 
     app.include_router(sparql.router)
+    # The same handler as a plain Starlette route in front: it skips FastAPI's per-request
+    # dependency solving (a tenth of a millisecond per query); the APIRoute stays for OpenAPI.
+    app.router.routes.insert(0, Route("/sparql", sparql.sparql_endpoint, methods=["GET", "POST"], name="sparql-fast"))
     app.include_router(querypage.router)
     app.include_router(void.router)
     app.include_router(downloads.router)
@@ -109,5 +113,5 @@ def create_app(settings: Settings) -> FastAPI:
                        exclude_content_types=("application/gzip", "text/event-stream"))
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
                        allow_headers=["*"], expose_headers=["ETag", "Content-Location", "Link", "Vary"], max_age=86400)
-    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(MetricsMiddleware, metrics=metrics, paths={sparql.sparql_endpoint: "/sparql"})
     return app

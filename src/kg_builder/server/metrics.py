@@ -93,9 +93,11 @@ def _num(value: float) -> str:
 class MetricsMiddleware:
     """Counts requests by route template (not raw path: IRIs would explode the label set)."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+    def __init__(self, app: ASGIApp, metrics: Metrics, paths: dict[object, str] | None = None) -> None:
         self.app = app
         self.metrics = metrics
+        #: endpoint function -> path template, for plain Starlette routes (which set no ``scope["route"]``)
+        self.paths = paths if paths is not None else {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -113,7 +115,7 @@ class MetricsMiddleware:
             await self.app(scope, receive, send_wrapper)
         finally:
             route = scope.get("route")
-            template = getattr(route, "path", None) or "unmatched"
+            template = getattr(route, "path", None) or self.paths.get(scope.get("endpoint")) or "unmatched"
             self.metrics.count("kg_http_requests_total", route=template, method=scope.get("method", ""),
                                status=str(status["code"]))
             self.metrics.observe("kg_http_request_seconds", time.perf_counter() - started, route=template)

@@ -10,6 +10,7 @@ serialising is done by pyoxigraph (in the query workers or in
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: SELECT / ASK results: media type -> pyoxigraph QueryResultsFormat name.
 RESULT_TYPES: dict[str, str] = {
@@ -101,6 +102,13 @@ def quality(mime: str, prefs: list[Preference]) -> float:
 
 def negotiate(accept: str | None, offered: list[str]) -> str | None:
     """The offered type the client prefers (ties go to the server's order); ``None`` if none is acceptable."""
+    if accept is not None and len(accept) > 2000:
+        accept = accept[:2000]
+    return _negotiate(accept, tuple(offered))
+
+
+@lru_cache(maxsize=4096)
+def _negotiate(accept: str | None, offered: tuple[str, ...]) -> str | None:
     prefs = parse_accept(accept)
     if not prefs:
         return offered[0] if offered else None

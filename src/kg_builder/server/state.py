@@ -9,6 +9,7 @@ Reads ``OUT/build-id`` and opens ``OUT/store`` read-only.
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Callable, TypeVar
@@ -31,13 +32,22 @@ class StoreHolder:
         self._cache: dict[str, object] = {}
         self._cache_build: str | None = None
         self._computing: dict[str, threading.Lock] = {}
+        self._id_cache: tuple[tuple[int, int, int], str] | None = None
 
     def build_id(self) -> str:
+        """The published build's id; the file is re-read only when its inode, size or mtime change."""
         path = self.out_dir / "build-id"
         try:
-            return path.read_text(encoding="utf-8").strip() or "none"
+            st = os.stat(path)
+            key = (st.st_ino, st.st_size, st.st_mtime_ns)
+            cached = self._id_cache
+            if cached is not None and cached[0] == key:
+                return cached[1]
+            value = path.read_text(encoding="utf-8").strip() or "none"
         except OSError:
             return "none"
+        self._id_cache = (key, value)
+        return value
 
     def get(self) -> ox.Store:
         current = self.build_id()

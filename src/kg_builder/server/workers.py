@@ -177,15 +177,22 @@ class Worker:
     conn: Connection
     started: float = field(default_factory=time.monotonic)
 
-    async def call(self, message: object) -> QueryAnswer:
+    async def call(self, message: object, timeout: float) -> QueryAnswer:
+        """Send ``message`` and wait for the answer; TimeoutError after ``timeout`` seconds.
+
+        The wait is a future woken by the pipe becoming readable (no thread,
+        no task), with a timer for the limit.
+        """
         self.conn.send(message)
         loop = asyncio.get_running_loop()
         ready: asyncio.Future[None] = loop.create_future()
         fd = self.conn.fileno()
         loop.add_reader(fd, lambda: None if ready.done() else ready.set_result(None))
+        timer = loop.call_later(timeout, lambda: None if ready.done() else ready.set_exception(TimeoutError()))
         try:
             await ready
         finally:
+            timer.cancel()
             loop.remove_reader(fd)
         answer = self.conn.recv()
         if not isinstance(answer, QueryAnswer):
@@ -262,7 +269,7 @@ class WorkerPool:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         try:
-            worker = await asyncio.wait_for(self._idle.get(), timeout)
+            worker = self._idle.get_nowait() if not self._idle.empty() else await asyncio.wait_for(self._idle.get(), timeout)
         except (asyncio.TimeoutError, TimeoutError):
             self.stats.busy += 1
             raise PoolBusy() from None
@@ -273,7 +280,7 @@ class WorkerPool:
         self.stats.queries += 1
         self.stats.in_flight += 1
         try:
-            answer = await asyncio.wait_for(worker.call((build_id, job)), max(0.001, deadline - loop.time()))
+            answer = await worker.call((build_id, job), max(0.001, deadline - loop.time()))
         except (asyncio.TimeoutError, TimeoutError):
             self.stats.timeouts += 1
             self._replace(worker)
