@@ -162,6 +162,27 @@ def test_values_of_the_previous_year_are_dated_back(gazetteer):
     assert ("kementerian-hukum", 2023, 10) in ranks
 
 
+BEFORE_AND_AFTER = """Penilaian kepatuhan Ombudsman RI tahun 2024 kembali menempatkan Dinas Kesehatan Kabupaten Kendal di zona hijau.
+Tahun ini Dinas Kesehatan berhasil mempertahankan kategori A seperti tahun lalu, dengan penilaian yang sebelumnya 96,10 menjadi 97,35.
+"""
+
+CARRIED_SUBJECT = """Survei kepatuhan pelayanan publik 2021 Ombudsman RI menempatkan Kabupaten Agam di zona kuning.
+Kabupaten Mentawai yang berada di zona merah berada di urutan 350. Nilai kepatuhannya hanya 43,12.
+"""
+
+
+def test_earlier_value_and_the_value_it_became(gazetteer):
+    x = run(BEFORE_AND_AFTER, gazetteer)
+    unit = "kab-kendal/unit/dinas-kesehatan"
+    assert facts(x, "score") == {(unit, 2023, Decimal("96.10")), (unit, 2024, Decimal("97.35"))}
+
+
+def test_a_sentence_without_a_name_continues_the_previous_one(gazetteer):
+    x = run(CARRIED_SUBJECT, gazetteer)
+    assert facts(x, "score") == {("kab-kepulauan-mentawai", 2021, Decimal("43.12"))}
+    assert facts(x, "rank") == {("kab-kepulauan-mentawai", 2021, 350)}
+
+
 NOT_SCORES = """Ombudsman RI mengumumkan penilaian kepatuhan standar pelayanan publik 2021 untuk Pemkab Agam.
 Zona hijau diberikan untuk nilai 81-100, zona kuning 51,00-80,99 dan zona merah 0-50,99.
 Jumlah instansi yang masuk zona hijau naik sebesar 52,96% dibanding tahun sebelumnya.

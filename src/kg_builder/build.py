@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
+from decimal import Decimal
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import BNode, Dataset, Graph, URIRef
 
-from kg_builder import consolidate, store, validate
+from kg_builder import consolidate, curation, store, validate
+from kg_builder.cache import ExtractionCache, reference_hash
 from kg_builder.config import PROJECT_ROOT, Settings
 from kg_builder.emit import Emitter, RunInfo
 from kg_builder.extract import extract
@@ -43,6 +45,8 @@ class BuildResult:
     issues: list[validate.Issue] = field(default_factory=list)
     unlinked: list[dict[str, str]] = field(default_factory=list)
     build_id: str = ""
+    extracted: int = 0  # articles extracted by this build
+    cached: int = 0  # articles whose extraction came from the cache
 
     @property
     def ok(self) -> bool:
@@ -64,25 +68,88 @@ def _git_commit() -> str | None:
 
 
 def graphs(
-    articles: list[Article], extractions: list[Extraction], gazetteer: Gazetteer, settings: Settings, run: RunInfo
+    articles: list[Article], extractions: list[Extraction], gazetteer: Gazetteer, settings: Settings, run: RunInfo,
+    decisions: list[curation.Decision] | None = None,
 ) -> dict[str, Graph]:
-    """The three named graphs of a build, from extractions already made."""
+    """The three named graphs of a build, from extractions already made (and curation applied)."""
     emitter = Emitter(settings.base)
+    decisions = decisions or []
+    by_id = {a.id: a for a in articles}
+    ranks: dict[URIRef, str] = {}
+    for d in decisions:
+        if not d.added:
+            for c in d.claims:
+                iri = emitter.claim_iri(by_id[d.article_id], c)
+                # a deprecation wins over a preference of the same claim
+                if ranks.get(iri) != "deprecated":
+                    ranks[iri] = d.rank
     units: dict[str, Entity] = {}
     for x in extractions:
         for u in x.units:
             units.setdefault(u.key, u)
-    reference = emitter.reference(settings.ontology_dir, gazetteer, sorted(units.values(), key=lambda e: e.key))
+    years = {c.year for x in extractions for c in x.claims} | {c.year for d in decisions if d.added for c in d.claims}
+    reference = emitter.reference(settings.ontology_dir, gazetteer, sorted(units.values(), key=lambda e: e.key), years)
     claims = Graph()
     run_iri = emitter.run(claims, run, articles)
     ranked: list[consolidate.RankedClaim] = []
     for a, x in zip(articles, extractions):
-        emitter.extraction(claims, a, x, run_iri, settings.quote_context_chars)
+        emitter.extraction(claims, a, x, run_iri, settings.quote_context_chars, ranks)
         for c in x.claims:
-            ranked.append(consolidate.RankedClaim(emitter.claim_iri(a, c), a.id, c))
+            iri = emitter.claim_iri(a, c)
+            ranked.append(consolidate.RankedClaim(iri, a.id, c, ranks.get(iri, "normal")))
+    for d in decisions:
+        a = by_id[d.article_id]
+        made = emitter.curation(claims, d, a, settings.quote_context_chars)
+        if d.added:
+            ranked += [consolidate.RankedClaim(iri, a.id, c) for iri, c in zip(made, d.claims)]
+    for article_id, finding in consolidate.cross_findings(ranked, zone_bands(reference, settings.base)):
+        emitter.finding(claims, by_id[article_id], finding, settings.quote_context_chars)
     consolidated = Graph()
     consolidate.emit(consolidated, ranked, emitter.iris)
     return {"reference": reference, "claims": claims, "consolidated": consolidated}
+
+
+def zone_bands(reference: Graph, base: str) -> dict[int, list[tuple[str, Decimal, Decimal]]]:
+    """Each round's zone bands from the reference data: year -> [(zone slug, min, max)]."""
+    out: dict[int, list[tuple[str, Decimal, Decimal]]] = {}
+    rows = reference.query(
+        """PREFIX okg: <%sdef/okg#>
+           SELECT ?year ?zone ?min ?max WHERE {
+             ?round okg:assessmentYear ?year ; okg:scoreBand ?b .
+             ?b okg:bandConcept ?zone ; okg:minScore ?min ; okg:maxScore ?max .
+             FILTER (CONTAINS(STR(?zone), "/def/zone/")) }""" % base
+    )
+    for year, zone, lo, hi in rows:  # type: ignore[misc]
+        out.setdefault(int(str(year)), []).append((str(zone).rsplit("/", 1)[1], Decimal(str(lo)), Decimal(str(hi))))
+    return out
+
+
+def canonical_bnodes(g: Graph) -> Graph:
+    """``g`` with each blank node named by a hash of what it says (recursively).
+
+    rdflib names blank nodes at random when it parses the ontology files, so
+    two builds would differ; the blank nodes here are trees (a category count,
+    a dimension weight, a creator), and their content names them stably.
+    """
+    memo: dict[BNode, str] = {}
+
+    def label(b: BNode, seen: frozenset[BNode] = frozenset()) -> str:
+        if b in memo:
+            return memo[b]
+        parts = []
+        for p, o in g.predicate_objects(b):
+            if isinstance(o, BNode):
+                o_text = "[cycle]" if o in seen else "_:" + label(o, seen | {b})
+            else:
+                o_text = o.n3()
+            parts.append(f"{p.n3()} {o_text}")
+        memo[b] = "b" + short_hash(*sorted(parts))
+        return memo[b]
+
+    out = Graph()
+    for s, p, o in g:
+        out.add((BNode(label(s)) if isinstance(s, BNode) else s, p, BNode(label(o)) if isinstance(o, BNode) else o))
+    return out
 
 
 def write_nquads(named: dict[str, Graph], base: str, path: Path) -> int:
@@ -90,7 +157,7 @@ def write_nquads(named: dict[str, Graph], base: str, path: Path) -> int:
     ds = Dataset()
     for name, g in named.items():
         target = ds.graph(URIRef(f"{base}graph/{name}"))
-        for t in g:
+        for t in canonical_bnodes(g):
             target.add(t)
     text = ds.serialize(format="nquads")
     lines = sorted(set(line for line in text.splitlines() if line.strip()))
@@ -113,8 +180,14 @@ def build(settings: Settings, *, strict: bool = False) -> BuildResult:
     articles = sorted(corpus.articles, key=lambda a: a.source_file)
     if not articles:
         raise BuildError(f"{settings.corpus_dir}: no readable article")
-    extractions = [extract(a, gazetteer) for a in articles]
-    build_id = short_hash(settings.software_version, settings.rules_version, *(a.sha256 for a in articles))
+    cache = ExtractionCache(out, settings.rules_version, reference_hash(settings.reference_dir))
+    extractions = [_extract(a, gazetteer, cache) for a in articles]
+    try:
+        decisions = curation.apply(curation.load(settings.curation_dir), articles, extractions)
+    except curation.CurationError as exc:
+        raise BuildError(str(exc)) from exc
+    build_id = short_hash(settings.software_version, settings.rules_version, *(a.sha256 for a in articles),
+                          *(f"{d.entry.file}:{d.entry.index}:{d.rank}" for d in decisions))
     run = RunInfo(
         iri=f"{settings.base}id/run/{build_id}",
         started=started,
@@ -124,8 +197,8 @@ def build(settings: Settings, *, strict: bool = False) -> BuildResult:
         git_commit=_git_commit(),
     )
     try:
-        named = graphs(articles, extractions, gazetteer, settings, run)
-        shapes = validate.load_shapes(settings.shapes_dir)
+        named = graphs(articles, extractions, gazetteer, settings, run, decisions)
+        shapes = validate.load_shapes(settings.shapes_dir, settings.base)
     except (ValueError, OSError, SyntaxError) as exc:
         raise BuildError(str(exc)) from exc
     merged = Graph()
@@ -139,6 +212,10 @@ def build(settings: Settings, *, strict: bool = False) -> BuildResult:
         "corpus": str(settings.corpus_dir),
         "articles": len(articles),
         "claims": sum(len(x.claims) for x in extractions),
+        "extracted": cache.misses,
+        "from_cache": cache.hits,
+        "curation_decisions": [{"file": d.entry.file, "entry": d.entry.index + 1, "action": d.entry.action,
+                                "curator": d.entry.curator, "claims": len(d.claims)} for d in decisions],
         "ingest_errors": [{"file": e.path, "problem": e.problem} for e in corpus.errors],
         "unlinked_mentions": unlinked,
         "warnings": {a.source_file: list(x.warnings) for a, x in zip(articles, extractions) if x.warnings},
@@ -148,12 +225,12 @@ def build(settings: Settings, *, strict: bool = False) -> BuildResult:
         summary["conforms"] = False
         validate.write_report(report_dir, list(report.issues), report.results_graph, summary)
         return BuildResult(False, len(articles), summary["claims"], 0, list(corpus.errors),
-                           list(report.issues), unlinked, build_id)
+                           list(report.issues), unlinked, build_id, cache.misses, cache.hits)
     tmp_nq = out / f".kg-{build_id}.nq.tmp"
     triples = write_nquads(named, settings.base, tmp_nq)
     ox_store, tmp_store = store.load_fresh(tmp_nq, out)
     try:
-        warnings = validate.sanity(ox_store, settings.shapes_dir / "sanity")
+        warnings = validate.sanity(ox_store, settings.shapes_dir / "sanity", settings.base)
     finally:
         del ox_store
     issues = list(report.issues) + warnings
@@ -162,7 +239,17 @@ def build(settings: Settings, *, strict: bool = False) -> BuildResult:
     store.publish(tmp_store, out)
     (out / BUILD_ID_FILE).write_text(f"{build_id}-{started}\n", encoding="utf-8")
     validate.write_report(report_dir, issues, report.results_graph, summary)
-    return BuildResult(True, len(articles), summary["claims"], triples, list(corpus.errors), issues, unlinked, build_id)
+    return BuildResult(True, len(articles), summary["claims"], triples, list(corpus.errors), issues, unlinked, build_id,
+                       cache.misses, cache.hits)
+
+
+def _extract(a: Article, gazetteer: Gazetteer, cache: ExtractionCache) -> Extraction:
+    """An article's extraction from the cache, or made now and cached."""
+    x = cache.get(a.sha256)
+    if x is None or x.article_id != a.id:
+        x = extract(a, gazetteer)
+        cache.put(a.sha256, x)
+    return x
 
 
 def _unlinked(articles: list[Article], extractions: list[Extraction]) -> list[dict[str, str]]:

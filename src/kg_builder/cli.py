@@ -80,14 +80,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     merged = Graph()
     for ctx in ds.graphs():
         merged += ctx
-    report = validate.shacl(merged, validate.load_shapes(s.shapes_dir))
+    report = validate.shacl(merged, validate.load_shapes(s.shapes_dir, s.base))
     issues = list(report.issues)
     try:
-        issues += validate.sanity(open_store(s.out_dir), s.shapes_dir / "sanity")
+        issues += validate.sanity(open_store(s.out_dir), s.shapes_dir / "sanity", s.base)
     except (FileNotFoundError, OSError):
         store = ox.Store()
         store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
-        issues += validate.sanity(store, s.shapes_dir / "sanity")
+        issues += validate.sanity(store, s.shapes_dir / "sanity", s.base)
     validate.write_report(s.out_dir / "report", issues, report.results_graph, {"validated": str(nq)})
     print(validate.render(issues), end="")
     return 0 if report.conforms else 1

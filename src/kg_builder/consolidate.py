@@ -19,7 +19,7 @@ from decimal import Decimal
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 
 from kg_builder.iri import Iris
-from kg_builder.model import Claim
+from kg_builder.model import Claim, Finding
 
 STATUS_ORDER = ("agreed", "single-source", "resolved", "conflicting")  # later is worse
 
@@ -57,34 +57,40 @@ def _value(c: Claim) -> tuple[str, object] | None:
 
 
 def decide(claims: list[RankedClaim], iris: Iris) -> list[Outcome]:
-    """The consolidation decisions, deterministic in the order of the input."""
+    """The consolidation decisions, deterministic in the order of the input.
+
+    Deprecated claims never give a value but still count for ``conflictsWith``:
+    a disagreement a curator settled stays visible, and its status is *resolved*.
+    """
     groups: dict[tuple[str, str], list[tuple[RankedClaim, object]]] = defaultdict(list)
     for rc in claims:
         v = _value(rc.claim)
-        if v is None or rc.rank == "deprecated" or rc.claim.subject is None:
+        if v is None or rc.claim.subject is None:
             continue
         result = iris.result(rc.claim.year, rc.claim.subject)
         groups[(result, v[0])].append((rc, v[1]))
     out = []
     for (result, prop), members in sorted(groups.items()):
-        preferred = [(rc, v) for rc, v in members if rc.rank == "preferred"]
-        if preferred and len({v for _, v in preferred}) == 1:
-            value = preferred[0][1]
-            support = tuple(rc.iri for rc, v in members if v == value)
-            out.append(Outcome(URIRef(result), prop, "resolved", value, support, ()))
-            continue
-        values = {v for _, v in members}
-        if len(values) == 1:
-            articles = {rc.article_id for rc, _ in members}
-            status = "agreed" if len(articles) > 1 else "single-source"
-            out.append(Outcome(URIRef(result), prop, status, members[0][1], tuple(rc.iri for rc, _ in members), ()))
-            continue
         pairs = tuple(
             sorted(
                 {tuple(sorted((a.iri, b.iri))) for a, va in members for b, vb in members if va != vb}  # type: ignore[misc]
             )
         )
-        out.append(Outcome(URIRef(result), prop, "conflicting", None, tuple(rc.iri for rc, _ in members), pairs))
+        live = [(rc, v) for rc, v in members if rc.rank != "deprecated"]
+        if not live:
+            continue
+        preferred = [(rc, v) for rc, v in live if rc.rank == "preferred"]
+        chosen = {v for _, v in preferred} if preferred else {v for _, v in live}
+        if len(chosen) != 1:
+            out.append(Outcome(URIRef(result), prop, "conflicting", None, tuple(rc.iri for rc, _ in live), pairs))
+            continue
+        value = next(iter(chosen))
+        support = tuple(rc.iri for rc, v in live if v == value)
+        if pairs:
+            status = "resolved"  # sources disagree; a curator's ranking decided
+        else:
+            status = "agreed" if len({rc.article_id for rc, v in live if v == value}) > 1 else "single-source"
+        out.append(Outcome(URIRef(result), prop, status, value, support, pairs))
     return out
 
 
@@ -133,3 +139,53 @@ def _result(g: Graph, okg: Namespace, iris: Iris, year: int, subject: str) -> UR
     g.add((s, okg.assessedEntity, URIRef(iris.entity(subject))))
     g.add((s, okg.inRound, URIRef(iris.round(year))))
     return s
+
+
+# --- checks across claims: findings no single article can show -------------------------
+
+#: How far the mean of a result's units may be from its stated score (points).
+UNIT_MEAN_TOLERANCE = Decimal("1.0")
+
+
+def cross_findings(
+    claims: list[RankedClaim], bands: dict[int, list[tuple[str, Decimal, Decimal]]]
+) -> list[tuple[str, Finding]]:
+    """(article id, finding) for zones outside their score's band and unit means far from the score.
+
+    ``bands`` maps a year to its zone bands ``(zone slug, min, max)`` from the reference data.
+    A finding is recorded in the article whose claim it questions, with that claim's evidence.
+    """
+    live = [rc for rc in claims if rc.rank != "deprecated" and rc.claim.subject]
+    scores: dict[tuple[int, str], list[RankedClaim]] = defaultdict(list)
+    for rc in live:
+        if rc.claim.kind == "score" and rc.claim.score is not None:
+            scores[(rc.claim.year, rc.claim.subject)].append(rc)  # type: ignore[index]
+    out: list[tuple[str, Finding]] = []
+    for rc in live:
+        c = rc.claim
+        if c.kind != "zone" or not c.zone:
+            continue
+        for sc in scores.get((c.year, c.subject), []):  # type: ignore[arg-type]
+            band = next((z for z, lo, hi in bands.get(c.year, []) if lo <= sc.claim.score <= hi), None)  # type: ignore[operator]
+            if band and band != c.zone:
+                out.append((rc.article_id, Finding(
+                    "zone-score-mismatch",
+                    f"zone {c.zone} is stated, but the score {sc.claim.score} is in the {band} band of {c.year}",
+                    c.evidence, c.subject)))
+                break
+    units: dict[tuple[int, str], list[Decimal]] = defaultdict(list)
+    for (year, subject), rcs in scores.items():
+        if "/unit/" in subject:
+            units[(year, subject.split("/unit/")[0])].append(rcs[0].claim.score)  # type: ignore[arg-type]
+    for (year, parent), values in sorted(units.items()):
+        if len(values) < 2:
+            continue
+        mean = sum(values) / len(values)
+        for sc in scores.get((year, parent), []):
+            if abs(sc.claim.score - mean) > UNIT_MEAN_TOLERANCE:  # type: ignore[operator]
+                out.append((sc.article_id, Finding(
+                    "unit-mean-mismatch",
+                    f"the score {sc.claim.score} is {abs(sc.claim.score - mean):.2f} points from the mean "
+                    f"{mean:.2f} of its {len(values)} units",
+                    sc.claim.evidence, parent)))
+    return out

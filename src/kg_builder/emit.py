@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
@@ -24,6 +24,9 @@ from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 from kg_builder.iri import Iris
 from kg_builder.link import Gazetteer
 from kg_builder.model import Article, Claim, Entity, Extraction, Finding, Person
+
+if TYPE_CHECKING:
+    from kg_builder.curation import Decision
 
 OA = Namespace("http://www.w3.org/ns/oa#")
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -38,6 +41,8 @@ ENTITY_CLASS = {
     "provinsi": "ProvincialGovernment", "kabupaten": "RegencyGovernment", "kota": "CityGovernment",
     "kementerian": "Ministry", "lembaga": "Agency", "unit": "ServiceUnit",
 }
+#: The base the Turtle files of ``ontology/`` are written under.
+DEFAULT_BASE = "https://w3id.org/kepatuhan-kg/"
 #: The assessing body is in the list of agencies but is not an assessed entity.
 NOT_ASSESSED = {"lembaga-ombudsman-republik-indonesia"}
 
@@ -67,17 +72,55 @@ class Emitter:
         self.okg = Namespace(self.iris.okg)
 
     # -- reference -------------------------------------------------------------------
-    def reference(self, ontology_dir: Path, gazetteer: Gazetteer, units: Iterable[Entity]) -> Graph:
-        """Ontology, schemes and curated reference data, plus every known entity."""
+    def reference(
+        self, ontology_dir: Path, gazetteer: Gazetteer, units: Iterable[Entity], years: Iterable[int] = ()
+    ) -> Graph:
+        """Ontology, schemes and curated reference data, plus every known entity.
+
+        The Turtle files are written under the default base; a build under
+        another base (``KG_BASE``) gets the same files with the base replaced,
+        so that every IRI of the graph answers on the deployment's host.
+        """
         g = Graph()
         for path in sorted(ontology_dir.glob("*.ttl")):
-            g.parse(path, format="turtle")
+            text = path.read_text(encoding="utf-8")
+            if self.iris.base != DEFAULT_BASE:
+                text = text.replace(DEFAULT_BASE, self.iris.base)
+            try:
+                g.parse(data=text, format="turtle", publicID=path.as_uri())
+            except Exception as exc:  # rdflib raises several types for bad Turtle
+                raise ValueError(f"{path}: not valid Turtle: {exc}") from exc
         for e in gazetteer.entities.values():
             if e.key not in NOT_ASSESSED:
                 self.entity(g, e)
         for u in units:
             self.entity(g, u)
+        self.offices(g, gazetteer)
+        for year in sorted(set(years)):
+            self.round(g, year)
         return g
+
+    def offices(self, g: Graph, gazetteer: Gazetteer) -> None:
+        """The Ombudsman's provincial offices, one per province of the gazetteer."""
+        okg, iris = self.okg, self.iris
+        ori = URIRef(iris.org("ombudsman-ri"))
+        for p in gazetteer.regions("provinsi"):
+            office = URIRef(iris.org(f"ombudsman-ri/perwakilan/{p.key.removeprefix('prov-')}"))
+            g.add((office, RDF.type, okg.RepresentativeOffice))
+            g.add((office, RDFS.label, Literal(f"Ombudsman RI Perwakilan Provinsi {p.short_name}", lang="id")))
+            g.add((office, ORG.unitOf, ori))
+            g.add((office, okg.forProvince, URIRef(iris.entity(p.key))))
+
+    def round(self, g: Graph, year: int) -> None:
+        """A round an article reports that the curated reference data lacks: typed, dated, labelled."""
+        okg = self.okg
+        s = URIRef(self.iris.round(year))
+        if (s, RDF.type, okg.AssessmentRound) in g:
+            return
+        g.add((s, RDF.type, okg.AssessmentRound))
+        g.add((s, okg.assessmentYear, Literal(str(year), datatype=XSD.gYear)))
+        g.add((s, SKOS.prefLabel, Literal(f"Penilaian kepatuhan {year}", lang="id")))
+        g.add((s, SKOS.editorialNote, Literal("Named by an article; no curated reference data for this round.", lang="en")))
 
     def entity(self, g: Graph, e: Entity) -> None:
         okg, iris = self.okg, self.iris
@@ -160,7 +203,10 @@ class Emitter:
     def result_iri(self, year: int, entity_key: str) -> URIRef:
         return URIRef(self.iris.result(year, entity_key))
 
-    def claim(self, g: Graph, a: Article, c: Claim, run: URIRef, context: int) -> URIRef:
+    def claim(
+        self, g: Graph, a: Article, c: Claim, run: URIRef, context: int, rank: str = "normal",
+        attributed_to: URIRef | None = None,
+    ) -> URIRef:
         okg, iris = self.okg, self.iris
         s = self.claim_iri(a, c)
         g.add((s, RDF.type, okg[CLAIM_CLASS[c.kind]]))
@@ -174,7 +220,9 @@ class Emitter:
         g.add((s, okg.evidence, self.evidence(g, a, c.evidence.start, c.evidence.end, context)))
         g.add((s, okg.confidence, d(c.confidence)))
         g.add((s, okg.extractionRule, Literal(c.rule)))
-        g.add((s, okg.statementRank, URIRef(iris.concept("statement-rank", "normal"))))
+        g.add((s, okg.statementRank, URIRef(iris.concept("statement-rank", rank))))
+        if attributed_to is not None:
+            g.add((s, PROV.wasAttributedTo, attributed_to))
         if c.score is not None:
             g.add((s, okg.score, d(c.score)))
         if c.rank is not None:
@@ -244,15 +292,45 @@ class Emitter:
             g.add((s, okg.findingAbout, URIRef(target)))
         return s
 
-    def extraction(self, g: Graph, a: Article, x: Extraction, run: URIRef, context: int) -> None:
-        """All triples of one article: the article, its claims, people and findings."""
+    def extraction(
+        self, g: Graph, a: Article, x: Extraction, run: URIRef, context: int, ranks: dict[URIRef, str] | None = None
+    ) -> None:
+        """All triples of one article: the article, its claims (with curated ranks), people and findings."""
         self.article(g, a)
         for p in x.people:
             self.person(g, p)
         for c in x.claims:
-            self.claim(g, a, c, run, context)
+            self.claim(g, a, c, run, context, rank=(ranks or {}).get(self.claim_iri(a, c), "normal"))
         for f in x.findings:
             self.finding(g, a, f, context)
+
+    def curation(self, g: Graph, d: "Decision", a: Article, context: int) -> list[URIRef]:
+        """A curator's decision as a PROV activity; an added fact becomes a claim it generated."""
+        okg, iris = self.okg, self.iris
+        e = d.entry
+        act = URIRef(iris.curation(e.file, e.index, e.action, a.id, e.quote))
+        curator = URIRef(iris.person(e.curator_key))
+        g.add((curator, RDF.type, PROV.Person))
+        g.add((curator, RDF.type, SCHEMA.Person))
+        g.add((curator, SCHEMA.name, Literal(e.curator)))
+        g.add((act, RDF.type, okg.Curation))
+        g.add((act, RDF.type, PROV.Activity))
+        g.add((act, PROV.wasAssociatedWith, curator))
+        g.add((act, okg.curationReason, Literal(e.reason)))
+        g.add((act, RDFS.label, Literal(f"{e.action}: {e.file}, entry {e.index + 1}")))
+        if e.date and len(e.date) == 10:
+            g.add((act, PROV.endedAtTime, Literal(f"{e.date}T00:00:00Z", datatype=XSD.dateTime)))
+        g.add((act, PROV.used, URIRef(iris.article(a.id))))
+        made = []
+        for c in d.claims:
+            if d.added:
+                s = self.claim(g, a, c, act, context, rank="normal", attributed_to=curator)
+            else:
+                s = self.claim_iri(a, c)
+                g.add((s, PROV.wasInfluencedBy, act))
+                g.add((act, PROV.used, s))
+            made.append(s)
+        return made
 
     def run(self, g: Graph, info: RunInfo, articles: Iterable[Article]) -> URIRef:
         okg = self.okg

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
-from rdflib import RDF, Graph, Namespace, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, SH
 
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -53,14 +53,27 @@ class Report:
         return [i for i in self.issues if i.severity != "Violation"]
 
 
-def load_shapes(shapes_dir: Path) -> Graph:
+#: The base the shapes and sanity queries are written under (see :func:`rebase`).
+DEFAULT_BASE = "https://w3id.org/kepatuhan-kg/"
+
+
+#: Sanity checks are not SHACL shapes; the report names them with this prefix and the file's stem.
+SANITY_SHAPE = "urn:kepatuhan-kg:sanity:"
+
+
+def rebase(text: str, base: str) -> str:
+    """Shapes and queries name concept IRIs under the default base; a build under another base rewrites them."""
+    return text if base == DEFAULT_BASE else text.replace(DEFAULT_BASE, base)
+
+
+def load_shapes(shapes_dir: Path, base: str = DEFAULT_BASE) -> Graph:
     shapes = Graph()
     files = sorted(shapes_dir.glob("*.ttl"))
     if not files:
         raise FileNotFoundError(f"{shapes_dir}: no SHACL shapes (*.ttl) found")
     for path in files:
         try:
-            shapes.parse(path, format="turtle")
+            shapes.parse(data=rebase(path.read_text(encoding="utf-8"), base), format="turtle")
         except Exception as exc:  # rdflib raises many kinds of parser errors
             raise ValueError(f"{path}: cannot parse shapes: {exc}") from exc
     return shapes
@@ -106,7 +119,7 @@ def _path_text(g: Graph, path: object) -> str:
 def _claim_context(data: Graph, focus: URIRef) -> tuple[str | None, str | None]:
     article = data.value(focus, PROV.wasDerivedFrom)
     quote = None
-    ev = data.value(focus, URIRef("https://w3id.org/kepatuhan-kg/def/okg#evidence"))
+    ev = next((o for p, o in data.predicate_objects(focus) if str(p).endswith("/def/okg#evidence")), None)
     if ev is not None:
         for sel in data.objects(ev, OA.hasSelector):
             exact = data.value(sel, OA.exact)
@@ -115,21 +128,21 @@ def _claim_context(data: Graph, focus: URIRef) -> tuple[str | None, str | None]:
     return (str(article) if article else None), quote
 
 
-def sanity(store: ox.Store, sanity_dir: Path) -> list[Issue]:
+def sanity(store: ox.Store, sanity_dir: Path, base: str = DEFAULT_BASE) -> list[Issue]:
     """The warning checks, each a ``SELECT ?focus ?message`` over the union graph."""
     out = []
     for path in sorted(sanity_dir.glob("*.rq")):
-        query = path.read_text(encoding="utf-8")
+        query = rebase(path.read_text(encoding="utf-8"), base)
         severity = "Info" if "# severity: info" in query.lower() else "Warning"
         for row in store.query(query, use_default_graph_as_union=True):
             focus = row["focus"]
             message = row["message"]
             article = quote = None
             for sol in store.query(
-                """PREFIX okg: <https://w3id.org/kepatuhan-kg/def/okg#>
+                f"""PREFIX okg: <{base}def/okg#>
                    PREFIX oa: <http://www.w3.org/ns/oa#> PREFIX prov: <http://www.w3.org/ns/prov#>
-                   SELECT ?f ?a ?q WHERE { ?f prov:wasDerivedFrom ?a .
-                     OPTIONAL { ?f okg:evidence/oa:hasSelector/oa:exact ?q } } LIMIT 1""",
+                   SELECT ?f ?a ?q WHERE {{ ?f prov:wasDerivedFrom ?a .
+                     OPTIONAL {{ ?f okg:evidence/oa:hasSelector/oa:exact ?q }} }} LIMIT 1""",
                 use_default_graph_as_union=True,
                 substitutions={ox.Variable("f"): focus},
             ):
@@ -137,7 +150,7 @@ def sanity(store: ox.Store, sanity_dir: Path) -> list[Issue]:
                 quote = sol["q"].value if sol["q"] else None
             out.append(
                 Issue(severity, focus.value, None, message.value if message else path.stem,
-                      shape=path.stem, article=article, quote=quote)
+                      shape=f"{SANITY_SHAPE}{path.stem}", article=article, quote=quote)
             )
     return out
 
@@ -163,12 +176,45 @@ def render(issues: list[Issue] | tuple[Issue, ...]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def report_graph(issues: list[Issue], results: Graph | None) -> Graph:
+    """The whole report as SHACL: pyshacl's results plus one sh:ValidationResult per sanity warning.
+
+    Each result about a claim also names the claim's article (``prov:wasDerivedFrom``)
+    and the quote it rests on (``rdfs:comment``), as the text report does.
+    """
+    g = Graph()
+    g.bind("sh", SH)
+    if results is not None:
+        g += results
+    report = next(iter(g.subjects(RDF.type, SH.ValidationReport)), None) or BNode()
+    g.add((report, RDF.type, SH.ValidationReport))
+    g.set((report, SH.conforms, Literal(not any(i.severity == "Violation" for i in issues))))
+    for i in issues:
+        if not (i.shape or "").startswith(SANITY_SHAPE):
+            continue  # pyshacl's own results are already in the graph
+        r = BNode()
+        g.add((report, SH.result, r))
+        g.add((r, RDF.type, SH.ValidationResult))
+        g.add((r, SH.focusNode, URIRef(i.focus)))
+        g.add((r, SH.resultSeverity, SH[i.severity]))
+        g.add((r, SH.resultMessage, Literal(i.message)))
+        g.add((r, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
+        g.add((r, SH.sourceShape, URIRef(i.shape or SANITY_SHAPE)))
+    for r in list(g.subjects(RDF.type, SH.ValidationResult)):
+        focus = g.value(r, SH.focusNode)
+        issue = next((i for i in issues if i.focus == str(focus) and i.article), None)
+        if issue:
+            g.add((r, PROV.wasDerivedFrom, URIRef(issue.article)))
+            if issue.quote:
+                g.add((r, RDFS.comment, Literal(f"quote: {' '.join(issue.quote.split())}")))
+    return g
+
+
 def write_report(report_dir: Path, issues: list[Issue], results: Graph | None, extra: dict) -> None:
     report_dir.mkdir(parents=True, exist_ok=True)
     (report_dir / "validation.txt").write_text(render(issues), encoding="utf-8")
     (report_dir / "validation.json").write_text(
         json.dumps([asdict(i) for i in issues], indent=1, ensure_ascii=False), encoding="utf-8"
     )
-    if results is not None:
-        results.serialize(report_dir / "validation.ttl", format="turtle")
+    report_graph(issues, results).serialize(report_dir / "validation.ttl", format="turtle")
     (report_dir / "build.json").write_text(json.dumps(extra, indent=1, ensure_ascii=False, default=str), encoding="utf-8")

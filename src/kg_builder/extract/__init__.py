@@ -274,7 +274,9 @@ def _carried_subject(ctx: _Context, sent: Span) -> str | None:
     """"Gorontalo Utara menempati posisi ke-87. Kabupaten itu pun meraih nilai 83,94": the
     subject of a sentence that names none, when it refers back ("itu", "tersebut") to the last
     one named in the sentence before."""
-    if not re.search(r"\b(?:itu|tersebut|ini)\b", ctx.body[sent.start : min(sent.end, sent.start + 60)], re.I):
+    head = ctx.body[sent.start : min(sent.end, sent.start + 60)]
+    if not (re.search(r"\b(?:itu|tersebut|ini)\b", head, re.I)
+            or re.match(r"[\"“]?(?:Nilai|Skor|Peringkat|Posisi|Urutan)(?:nya)?\b", head)):
         return None
     prev = None
     for s in ctx.sentences:
@@ -355,6 +357,10 @@ def _scores(ctx: _Context) -> list[Claim]:
             continue
         sent = _sentence(ctx, m.start())
         cue = bool(_SCORE_CUE.search(before))
+        earlier = bool(re.search(r"(?:sebelumnya|dari)\s+(?:nilai\s+|skor\s+)?$", before, re.I)
+                       and re.match(r"\s*(?:\([^)]*\)\s*)?(?:naik\s+|meningkat\s+|turun\s+|menurun\s+)?menjadi\s+\d", after + ctx.body[m.end() + 20 : m.end() + 40], re.I))
+        became = bool(re.search(r"\d\s+(?:naik\s+|meningkat\s+|turun\s+|menurun\s+)?menjadi\s+$", before, re.I))
+        cue = cue or earlier or became
         listed = _listed_after_name(ctx, m.start(), sent)
         in_parens = before.rstrip().endswith("(") and after.lstrip().startswith(")")
         if not (cue or listed or in_parens):
@@ -366,7 +372,9 @@ def _scores(ctx: _Context) -> list[Claim]:
         subject = _subject_before(ctx, m.start(), sent, fallback=True)
         if subject is None:
             continue
-        year = _year_after(ctx, m.end(), sent) or _year_before(ctx, m.start(), sent)
+        # "yang sebelumnya 97,72 menjadi 98,68": the earlier value is last year's, the new one this round's
+        year = _year_after(ctx, m.end(), sent) or (
+            ctx.year - 1 if earlier else ctx.year if became else _year_before(ctx, m.start(), sent))
         span = _claim_span(ctx, _cue_start(ctx.body, m.start()), m.end(), sent,
                            _subject_pos(ctx, subject, m.start(), sent))
         out.append(Claim("score", year, span, subject=subject, rule="score/cue" if cue else "score/list",
@@ -731,7 +739,8 @@ def _people(roles: list[RoleMention], gazetteer: Gazetteer) -> dict[str, Person]
             continue
         office = None
         if r.role in ("kepala-perwakilan", "pjs-kepala-perwakilan") and r.place:
-            office = f"ombudsman-ri/perwakilan/{_slug(r.place)}"
+            prov = gazetteer.resolve(f"Provinsi {r.place.removeprefix('Provinsi ')}", "provinsi")
+            office = f"ombudsman-ri/perwakilan/{prov.removeprefix('prov-') if prov else _slug(r.place)}"
         elif r.role in ("ketua", "wakil-ketua", "anggota"):
             office = "ombudsman-ri"
         if key not in people:
