@@ -8,6 +8,7 @@ rest). Reads files only.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,7 +48,11 @@ def find(queries_dir: Path, name: str) -> CatalogueQuery | None:
     return next((q for q in load(queries_dir) if q.name == name), None)
 
 
+HEADER = re.compile(r"^([A-Za-z][\w ()-]*?)\s*:\s*(.*)$")
+
+
 def _parse(name: str, text: str) -> CatalogueQuery:
+    """Leading comments: ``# title: …`` / ``# question (en): …`` headers, or a free first line as the title."""
     comments: list[str] = []
     for line in text.splitlines():
         stripped = line.strip()
@@ -59,6 +64,20 @@ def _parse(name: str, text: str) -> CatalogueQuery:
             break
         comments.append(stripped.lstrip("#").strip())
     comments = [c for c in comments if c]
-    title = comments[0] if comments else name.replace("-", " ").replace("_", " ")
+    fields: dict[str, str] = {}
+    free: list[str] = []
+    for c in comments:
+        m = HEADER.match(c)
+        if m and not c.lower().startswith(("prefix", "select", "http")):
+            fields[m.group(1).strip().lower()] = m.group(2).strip()
+        else:
+            free.append(c)
+    title = fields.get("title") or (free[0] if free else name.replace("-", " ").replace("_", " "))
+    rest = free[1:] if not fields.get("title") else free
+    parts = [fields[k] for k in ("question (en)", "pertanyaan (id)", "question", "description") if fields.get(k)]
+    parts += rest
+    for key in ("parameters", "returns"):
+        if fields.get(key):
+            parts.append(f"{key.capitalize()}: {fields[key]}")
     form = inspect(text).form or ""
-    return CatalogueQuery(name, title, " ".join(comments[1:]), text, form)
+    return CatalogueQuery(name, title, " ".join(parts), text, form)

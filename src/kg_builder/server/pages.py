@@ -330,29 +330,53 @@ def round_page(view: View, iri: str) -> dict[str, Any]:
     coverage = [claim_view(view, c) for c in view.subjects(okg + "aboutRound", iri)]
     coverage.sort(key=lambda c: (c["kinds"], c["article"].iri if c["article"] else "", int(c["quote"].get("start", 0) or 0)))
     bands = []
+    band_nodes = list(view.objects(iri, okg + "scoreBand"))
     for scale in view.objects(iri, okg + "usesScale"):
-        if not isinstance(scale, ox.NamedNode):
+        if isinstance(scale, ox.NamedNode):
+            band_nodes += view.objects(scale.value, okg + "band")
+    for band in band_nodes:
+        if not isinstance(band, (ox.NamedNode, ox.BlankNode)):
             continue
-        for band in view.objects(scale.value, okg + "band"):
-            if not isinstance(band, (ox.NamedNode, ox.BlankNode)):
-                continue
-            node = band
-            def get(name: str) -> object | None:
-                for q in view.store.quads_for_pattern(node, ox.NamedNode(okg + name), None):
-                    return q.object
-                return None
-            concept = get("concept")
-            bands.append({
-                "concept": view.link(concept.value) if isinstance(concept, ox.NamedNode) else None,
-                "min": text(view, get("minInclusive")), "max": text(view, get("maxInclusive")),
-                "min_value": number(get("minInclusive")) or 0.0,
-            })
-    bands.sort(key=lambda b: -b["min_value"])
+        get = _getter(view, band)
+        concept = get("bandConcept") or get("concept")
+        low, high = get("minScore") or get("minInclusive"), get("maxScore") or get("maxInclusive")
+        bands.append({
+            "concept": view.link(concept.value) if isinstance(concept, ox.NamedNode) else None,
+            "scheme": concept.value.rsplit("/", 2)[-2] if isinstance(concept, ox.NamedNode) else "",
+            "min": text(view, low), "max": text(view, high), "min_value": number(low) or 0.0,
+        })
+    official = []
+    for node in view.objects(iri, okg + "officialCount"):
+        if isinstance(node, (ox.NamedNode, ox.BlankNode)):
+            get = _getter(view, node)
+            category = get("entityCategory")
+            official.append({"category": view.link(category.value) if isinstance(category, ox.NamedNode) else None,
+                             "count": text(view, get("count")), "value": number(get("count")) or 0})
+    official.sort(key=lambda o: -o["value"])
+    weights = []
+    for node in view.objects(iri, okg + "dimensionWeight"):
+        if isinstance(node, (ox.NamedNode, ox.BlankNode)):
+            get = _getter(view, node)
+            dim = get("dimension")
+            weights.append({"dimension": view.link(dim.value) if isinstance(dim, ox.NamedNode) else None,
+                            "weight": text(view, get("weightPercent")), "value": number(get("weightPercent")) or 0})
+    weights.sort(key=lambda w: -w["value"])
+    bands.sort(key=lambda b: (b["scheme"], -b["min_value"]))
     zones: dict[str, int] = {}
     for r in top:
         if r["zone"]:
             zones[r["zone"].label] = zones.get(r["zone"].label, 0) + 1
-    return {"results": top, "unit_results": len(results) - len(top), "coverage": coverage, "bands": bands, "zones": zones}
+    return {"results": top, "unit_results": len(results) - len(top), "coverage": coverage, "bands": bands,
+            "zones": zones, "official": official, "weights": weights}
+
+
+def _getter(view: View, node: ox.NamedNode | ox.BlankNode):  # type: ignore[no-untyped-def]
+    """``get(name)``: the first ``okg:name`` value of ``node`` (named or blank)."""
+    def get(name: str) -> object | None:
+        for q in view.store.quads_for_pattern(node, ox.NamedNode(view.v.okg + name), None):
+            return q.object
+        return None
+    return get
 
 
 def concept_page(view: View, iri: str, kind: str) -> dict[str, Any]:
