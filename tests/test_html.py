@@ -121,6 +121,12 @@ def test_query_page_shows_errors_and_escapes_what_it_echoes(site):
     assert missing.status_code == 404
 
 
+def test_sparql_format_html_opens_the_query_page(site):
+    r = httpx.get(f"{site}/sparql", params={"query": "ASK {}", "format": "html"})
+    assert r.status_code == 303 and r.headers["location"].startswith("/query?query=ASK")
+    assert "ya (true)" in httpx.get(site + r.headers["location"]).text
+
+
 def test_construct_on_the_query_page_is_a_triple_table(site):
     q = f"CONSTRUCT {{ <{BASE}id/entity/kab-jember> ?p ?o }} WHERE {{ <{BASE}id/entity/kab-jember> ?p ?o }}"
     html = httpx.get(f"{site}/query", params={"query": q}).text

@@ -12,11 +12,11 @@ named graphs unless the query or the request names a dataset.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
 from kg_builder.config import Settings
 from kg_builder.server import catalogue, pages, rdfout, service
@@ -255,6 +255,9 @@ async def sparql_endpoint(request: Request) -> Response:
             if request.method == "GET":
                 return await describe_service(request)
             raise ProtocolError(400, "no query: pass one in the 'query' parameter or as an application/sparql-query body")
+        if resolve_format(params.get("format", [None])[0]) == "text/html":
+            root = request.scope.get("root_path", "")
+            return RedirectResponse(f"{root}/query?" + urlencode({"query": query}), status_code=303)
         job = build_job(query, params, request.headers.get("accept"), settings)
     except ProtocolError as exc:
         request.app.state.metrics.count("kg_sparql_queries_total", outcome=str(exc.status))

@@ -9,11 +9,18 @@ shared with the Service Description. Reads the store.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse, Response
 from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, VOID
+from starlette.concurrency import run_in_threadpool
+
+from kg_builder.server import conditional, rdfout
+from kg_builder.server.negotiate import EXTENSION_OF, negotiate, resolve_format
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
@@ -176,11 +183,6 @@ def void_graph(stats: Statistics, base: str, links: Links, build_id: str) -> Gra
 
 
 # ---------------------------------------------------------------- route
-from fastapi import APIRouter, Request  # noqa: E402
-from fastapi.responses import PlainTextResponse, Response  # noqa: E402
-from starlette.concurrency import run_in_threadpool  # noqa: E402
-import zlib  # noqa: E402
-
 router = APIRouter()
 VOID_OFFER = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
 
@@ -193,9 +195,6 @@ def site_of(request: Request) -> str:
 @router.api_route("/.well-known/void", methods=["GET", "HEAD"], response_class=Response,
                   summary="VoID + DCAT description of the dataset, with statistics")
 async def well_known_void(request: Request) -> Response:
-    from kg_builder.server import conditional, rdfout
-    from kg_builder.server.negotiate import EXTENSION_OF, negotiate, resolve_format
-
     settings = request.app.state.settings
     holder = request.app.state.store
     fmt = resolve_format(request.query_params.get("format"))
