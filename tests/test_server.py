@@ -326,9 +326,10 @@ def test_endless_query_is_stopped_at_the_limit_while_another_client_is_answered(
     quick_started = time.monotonic()
     quick = get(limited, f"ASK {{ <{BLITAR}> ?p ?o }}", "application/sparql-results+json")
     quick_took = time.monotonic() - quick_started
+    heavy_still_running = t.is_alive()
     t.join(timeout=60)
     assert quick.status_code == 200 and quick.json()["boolean"] is True
-    assert quick_took < 1.5, quick_took
+    assert heavy_still_running and quick_took < 1.5, quick_took  # answered while the heavy query ran
     status, text, took = outcome["heavy"]
     assert status == 503 and "limit of 2 s" in text
     assert 1.8 <= took < 8, took
