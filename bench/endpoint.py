@@ -133,7 +133,8 @@ def main() -> int:
         wait_ready(ours, procs[0])
         wait_ready(theirs, procs[1])
         quads = sum(1 for _ in open(out / "kg.nq", encoding="utf-8"))
-        print(f"kg.nq: {quads} quads; {os.cpu_count()} cores; {args.requests} requests per cell; "
+        print(f"kg.nq: {quads} quads; {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} before the run; "
+              f"{args.requests} requests per cell; "
               f"kg serve with {os.environ.get('KG_QUERY_WORKERS', '4')} workers")
         header = f"{'query':22} {'conc':>4} | {'kg p50':>7} {'kg p99':>7} {'kg r/s':>7} | {'ox p50':>7} {'ox p99':>7} {'ox r/s':>7} | {'p50 ×':>6} {'r/s ×':>6}"
         print(header)
