@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+
+import pyoxigraph as ox
 import subprocess
+import time
 from decimal import Decimal
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 
-from kg_builder import consolidate, curation, store, validate
+from kg_builder import consolidate, curation, parallel, shacl, store, validate
 from kg_builder.cache import ExtractionCache, reference_hash
 from kg_builder.config import PROJECT_ROOT, Settings
-from kg_builder.emit import Emitter, RunInfo
-from kg_builder.extract import extract
+from kg_builder.emit import Emitter, RunInfo, Triples
 from kg_builder.ingest import IngestError, read_corpus
 from kg_builder.iri import short_hash
 from kg_builder.link import Gazetteer
@@ -67,13 +69,35 @@ def _git_commit() -> str | None:
     return out.stdout.strip() or None if out.returncode == 0 else None
 
 
-def graphs(
+class QuadWriter:
+    """Streams triples to ``kg.nq``, each with its named graph.
+
+    Emission goes article by article straight to disk, so memory does not grow
+    with the corpus. Lines are not de-duplicated here (the store does that).
+    """
+
+    def __init__(self, nq: Path, base: str) -> None:
+        self.base = base
+        self.nq = nq.open("w", encoding="utf-8", buffering=1 << 20)
+
+    def write(self, triples: "Graph | Triples", graph: str) -> None:
+        ctx = f" <{self.base}graph/{graph}> .\n"
+        source = canonical_bnodes(triples) if isinstance(triples, Graph) else triples
+        lines = [f"{s.n3()} {p.n3()} {_nq_object(o)}" for s, p, o in source]
+        if isinstance(triples, Graph):
+            lines.sort()  # the reference graph comes from parsed files: give it a stable order
+        self.nq.write("".join(line + ctx for line in lines))
+
+    def close(self) -> None:
+        self.nq.close()
+
+
+def write_graphs(
     articles: list[Article], extractions: list[Extraction], gazetteer: Gazetteer, settings: Settings, run: RunInfo,
-    decisions: list[curation.Decision] | None = None,
-) -> dict[str, Graph]:
-    """The three named graphs of a build, from extractions already made (and curation applied)."""
+    decisions: list[curation.Decision], out: QuadWriter,
+) -> None:
+    """The three named graphs of a build (reference, claims, consolidated), streamed to ``out``."""
     emitter = Emitter(settings.base)
-    decisions = decisions or []
     by_id = {a.id: a for a in articles}
     ranks: dict[URIRef, str] = {}
     for d in decisions:
@@ -89,24 +113,32 @@ def graphs(
             units.setdefault(u.key, u)
     years = {c.year for x in extractions for c in x.claims} | {c.year for d in decisions if d.added for c in d.claims}
     reference = emitter.reference(settings.ontology_dir, gazetteer, sorted(units.values(), key=lambda e: e.key), years)
-    claims = Graph()
-    run_iri = emitter.run(claims, run, articles)
+    out.write(reference, "reference")
+    bands = zone_bands(reference, settings.base)
+    del reference
+    part = Triples()
+    run_iri = emitter.run(part, run, articles)
+    out.write(part, "claims")
     ranked: list[consolidate.RankedClaim] = []
     for a, x in zip(articles, extractions):
-        emitter.extraction(claims, a, x, run_iri, settings.quote_context_chars, ranks)
+        part = Triples()
+        emitter.extraction(part, a, x, run_iri, settings.quote_context_chars, ranks)
+        out.write(part, "claims")
         for c in x.claims:
             iri = emitter.claim_iri(a, c)
             ranked.append(consolidate.RankedClaim(iri, a.id, c, ranks.get(iri, "normal")))
+    part = Triples()
     for d in decisions:
         a = by_id[d.article_id]
-        made = emitter.curation(claims, d, a, settings.quote_context_chars)
+        made = emitter.curation(part, d, a, settings.quote_context_chars)
         if d.added:
             ranked += [consolidate.RankedClaim(iri, a.id, c) for iri, c in zip(made, d.claims)]
-    for article_id, finding in consolidate.cross_findings(ranked, zone_bands(reference, settings.base)):
-        emitter.finding(claims, by_id[article_id], finding, settings.quote_context_chars)
-    consolidated = Graph()
-    consolidate.emit(consolidated, ranked, emitter.iris)
-    return {"reference": reference, "claims": claims, "consolidated": consolidated}
+    for article_id, finding in consolidate.cross_findings(ranked, bands):
+        emitter.finding(part, by_id[article_id], finding, settings.quote_context_chars)
+    out.write(part, "claims")
+    part = Triples()
+    consolidate.emit(part, ranked, emitter.iris)
+    out.write(part, "consolidated")
 
 
 def zone_bands(reference: Graph, base: str) -> dict[int, list[tuple[str, Decimal, Decimal]]]:
@@ -152,22 +184,22 @@ def canonical_bnodes(g: Graph) -> Graph:
     return out
 
 
-def write_nquads(named: dict[str, Graph], base: str, path: Path) -> int:
-    """Every graph as sorted N-Quads (sorted so that two builds diff cleanly)."""
-    ds = Dataset()
-    for name, g in named.items():
-        target = ds.graph(URIRef(f"{base}graph/{name}"))
-        for t in canonical_bnodes(g):
-            target.add(t)
-    text = ds.serialize(format="nquads")
-    lines = sorted(set(line for line in text.splitlines() if line.strip()))
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return len(lines)
+def _nq_object(o: object) -> str:
+    """N-Quads for an object: rdflib's n3() of a literal may use triple quotes, which N-Quads does not allow."""
+    if isinstance(o, Literal):
+        text = (str(o).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r"))
+        if o.language:
+            return f'"{text}"@{o.language}'
+        if o.datatype is not None and str(o.datatype) != "http://www.w3.org/2001/XMLSchema#string":
+            return f'"{text}"^^<{o.datatype}>'
+        return f'"{text}"'
+    return o.n3()  # type: ignore[attr-defined]
 
 
 def build(settings: Settings, *, strict: bool = False) -> BuildResult:
     """Run the pipeline; replace ``OUT/kg.nq`` and ``OUT/store`` only on success."""
     started = _now()
+    clock = {"start": time.perf_counter()}
     out = settings.out_dir
     out.mkdir(parents=True, exist_ok=True)
     try:
@@ -180,8 +212,14 @@ def build(settings: Settings, *, strict: bool = False) -> BuildResult:
     articles = sorted(corpus.articles, key=lambda a: a.source_file)
     if not articles:
         raise BuildError(f"{settings.corpus_dir}: no readable article")
+    clock["ingest"] = time.perf_counter()
     cache = ExtractionCache(out, settings.rules_version, reference_hash(settings.reference_dir))
-    extractions = [_extract(a, gazetteer, cache) for a in articles]
+    extractions = parallel.extract_all(articles, gazetteer, settings.reference_dir, cache,
+                                       settings.jobs or parallel.default_jobs(), settings.parallel_min_articles)
+    # the graph needs claims, people, findings and units; of the mentions only the unlinked ones (for the
+    # report): dropping the rest keeps memory flat at national scale
+    extractions = [replace(x, mentions=tuple(m for m in x.mentions if m.entity is None)) for x in extractions]
+    clock["extract"] = time.perf_counter()
     try:
         decisions = curation.apply(curation.load(settings.curation_dir), articles, extractions)
     except curation.CurationError as exc:
@@ -197,14 +235,18 @@ def build(settings: Settings, *, strict: bool = False) -> BuildResult:
         git_commit=_git_commit(),
     )
     try:
-        named = graphs(articles, extractions, gazetteer, settings, run, decisions)
-        shapes = validate.load_shapes(settings.shapes_dir, settings.base)
+        checks = shacl.compile_shapes(validate.load_shapes(settings.shapes_dir, settings.base))
     except (ValueError, OSError, SyntaxError) as exc:
         raise BuildError(str(exc)) from exc
-    merged = Graph()
-    for g in named.values():
-        merged += g
-    report = validate.shacl(merged, shapes)
+    tmp_nq = out / f".kg-{build_id}.nq.tmp"
+    writer = QuadWriter(tmp_nq, settings.base)
+    try:
+        write_graphs(articles, extractions, gazetteer, settings, run, decisions, writer)
+    except (ValueError, OSError, SyntaxError) as exc:
+        raise BuildError(str(exc)) from exc
+    finally:
+        writer.close()
+    clock["emit"] = time.perf_counter()
     unlinked = _unlinked(articles, extractions)
     summary = {
         "started": started,
@@ -221,35 +263,41 @@ def build(settings: Settings, *, strict: bool = False) -> BuildResult:
         "warnings": {a.source_file: list(x.warnings) for a, x in zip(articles, extractions) if x.warnings},
     }
     report_dir = out / "report"
-    if not report.conforms:
-        summary["conforms"] = False
-        validate.write_report(report_dir, list(report.issues), report.results_graph, summary)
-        return BuildResult(False, len(articles), summary["claims"], 0, list(corpus.errors),
-                           list(report.issues), unlinked, build_id, cache.misses, cache.hits)
-    tmp_nq = out / f".kg-{build_id}.nq.tmp"
-    triples = write_nquads(named, settings.base, tmp_nq)
+    jobs = settings.jobs or parallel.default_jobs()
+    # load the new store beside the live one and validate it there (on disk: memory stays flat)
     ox_store, tmp_store = store.load_fresh(tmp_nq, out)
+    clock["load"] = time.perf_counter()
     try:
-        warnings = validate.sanity(ox_store, settings.shapes_dir / "sanity", settings.base)
+        issues = validate.core(ox_store, checks, settings.base, threads=jobs)
+        conforms = not any(i.severity == "Violation" for i in issues)
+        if conforms:
+            issues += validate.sanity(ox_store, settings.shapes_dir / "sanity", settings.base)
+        triples = len(ox_store)
     finally:
         del ox_store
-    issues = list(report.issues) + warnings
-    summary.update({"conforms": True, "triples": triples})
+    clock["validate"] = time.perf_counter()
+    if not conforms:
+        store.discard(tmp_store)
+    if not conforms:
+        tmp_nq.unlink(missing_ok=True)
+        summary["conforms"] = False
+        validate.write_report(report_dir, issues, None, summary)
+        return BuildResult(False, len(articles), summary["claims"], 0, list(corpus.errors), issues, unlinked,
+                           build_id, cache.misses, cache.hits)
+    summary.update({"conforms": True, "triples": triples, "seconds": _stages(clock)})
     os.replace(tmp_nq, out / "kg.nq")
     store.publish(tmp_store, out)
     (out / BUILD_ID_FILE).write_text(f"{build_id}-{started}\n", encoding="utf-8")
-    validate.write_report(report_dir, issues, report.results_graph, summary)
+    validate.write_report(report_dir, issues, None, summary)
     return BuildResult(True, len(articles), summary["claims"], triples, list(corpus.errors), issues, unlinked, build_id,
                        cache.misses, cache.hits)
 
 
-def _extract(a: Article, gazetteer: Gazetteer, cache: ExtractionCache) -> Extraction:
-    """An article's extraction from the cache, or made now and cached."""
-    x = cache.get(a.sha256)
-    if x is None or x.article_id != a.id:
-        x = extract(a, gazetteer)
-        cache.put(a.sha256, x)
-    return x
+def _stages(clock: dict[str, float]) -> dict[str, float]:
+    """Seconds spent in each stage, from the marks taken as the build went."""
+    names = list(clock)
+    return {b: round(clock[b] - clock[a], 3) for a, b in zip(names, names[1:])} | {
+        "total": round(clock[names[-1]] - clock[names[0]], 3)}
 
 
 def _unlinked(articles: list[Article], extractions: list[Extraction]) -> list[dict[str, str]]:

@@ -55,6 +55,10 @@ class Settings:
     #: Query worker processes (each query runs in one; killed at the time limit).
     query_workers: int = 4
     allow_service: bool = False
+    #: Worker processes for extraction; 0 means every core.
+    jobs: int = 0
+    #: Fewer uncached articles than this are extracted in-process (a pool costs ~0.3 s to start).
+    parallel_min_articles: int = 64
     software_version: str = __version__
     rules_version: str = RULES_VERSION
     extra: dict[str, str] = field(default_factory=dict)
@@ -72,6 +76,8 @@ def settings(**overrides: object) -> Settings:
         env["base"] = _env("KG_BASE", Settings.base)
     if "KG_QUERY_TIMEOUT" in os.environ:
         env["query_timeout_s"] = float(_env("KG_QUERY_TIMEOUT", "30"))
+    if "KG_JOBS" in os.environ:
+        env["jobs"] = int(_env("KG_JOBS", "0"))
     if "KG_ALLOW_SERVICE" in os.environ:
         env["allow_service"] = _env("KG_ALLOW_SERVICE", "0") in {"1", "true", "yes"}
     for key, name, cast in (

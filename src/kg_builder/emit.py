@@ -47,6 +47,27 @@ DEFAULT_BASE = "https://w3id.org/kepatuhan-kg/"
 NOT_ASSESSED = {"lembaga-ombudsman-republik-indonesia"}
 
 
+class Triples:
+    """A write-only bag of triples: what the claims and consolidated graphs need.
+
+    An rdflib ``Graph`` indexes every triple three ways as it is added, which
+    dominates a national build; these graphs are only written out, so a list
+    does (duplicates are removed when the N-Quads are sorted).
+    """
+
+    def __init__(self) -> None:
+        self._items: list[tuple] = []
+
+    def add(self, triple: tuple) -> None:
+        self._items.append(triple)
+
+    def __iter__(self):
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 @dataclass(frozen=True)
 class RunInfo:
     """The build as a PROV activity; its IRI is a hash of what it read."""

@@ -8,7 +8,7 @@ text, end exclusive, so ``article.text[span.start:span.end]`` is the quote.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -153,8 +153,12 @@ class Claim:
 
     def values(self) -> dict[str, Any]:
         """The value fields that are set, for keys, JSON and comparison."""
-        skip = {"kind", "year", "evidence", "subject", "rule", "confidence"}
-        return {k: v for k, v in asdict(self).items() if k not in skip and v is not None}
+        return {k: v for k in _CLAIM_VALUE_FIELDS if (v := getattr(self, k)) is not None}
+
+
+_CLAIM_VALUE_FIELDS = tuple(
+    f.name for f in fields(Claim) if f.name not in {"kind", "year", "evidence", "subject", "rule", "confidence"}
+)
 
 
 @dataclass(frozen=True)

@@ -128,13 +128,40 @@ def _claim_context(data: Graph, focus: URIRef) -> tuple[str | None, str | None]:
     return (str(article) if article else None), quote
 
 
-def sanity(store: ox.Store, sanity_dir: Path, base: str = DEFAULT_BASE) -> list[Issue]:
+def core(store: ox.Store, checks: list, base: str = DEFAULT_BASE, *, union: bool = True, threads: int = 1) -> list[Issue]:
+    """The core shapes, compiled to SPARQL (:mod:`kg_builder.shacl`), run on the store."""
+    from kg_builder import shacl
+
+    out = []
+    for v in shacl.run(store, checks, union=union, threads=threads):
+        article, quote = _store_context(store, v.focus, base, union)
+        out.append(Issue(v.check.severity, v.focus, v.check.path, v.check.message, shape=v.check.shape,
+                         value=v.value, article=article, quote=quote))
+    out.sort(key=lambda i: (i.severity != "Violation", i.focus, i.path or "", i.message))
+    return out
+
+
+def _store_context(store: ox.Store, focus: str, base: str, union: bool = True) -> tuple[str | None, str | None]:
+    """A claim's article and quote, for the report."""
+    if not focus.startswith(("http://", "https://")):
+        return None, None
+    for sol in store.query(
+        f"""PREFIX okg: <{base}def/okg#> PREFIX oa: <http://www.w3.org/ns/oa#> PREFIX prov: <http://www.w3.org/ns/prov#>
+            SELECT ?f ?a ?q WHERE {{ ?f prov:wasDerivedFrom ?a . OPTIONAL {{ ?f okg:evidence/oa:hasSelector/oa:exact ?q }} }}
+            LIMIT 1""",
+        use_default_graph_as_union=union, substitutions={ox.Variable("f"): ox.NamedNode(focus)},
+    ):
+        return (sol["a"].value if sol["a"] else None), (sol["q"].value if sol["q"] else None)
+    return None, None
+
+
+def sanity(store: ox.Store, sanity_dir: Path, base: str = DEFAULT_BASE, *, union: bool = True) -> list[Issue]:
     """The warning checks, each a ``SELECT ?focus ?message`` over the union graph."""
     out = []
     for path in sorted(sanity_dir.glob("*.rq")):
         query = rebase(path.read_text(encoding="utf-8"), base)
         severity = "Info" if "# severity: info" in query.lower() else "Warning"
-        for row in store.query(query, use_default_graph_as_union=True):
+        for row in store.query(query, use_default_graph_as_union=union):
             focus = row["focus"]
             message = row["message"]
             article = quote = None
@@ -143,7 +170,7 @@ def sanity(store: ox.Store, sanity_dir: Path, base: str = DEFAULT_BASE) -> list[
                    PREFIX oa: <http://www.w3.org/ns/oa#> PREFIX prov: <http://www.w3.org/ns/prov#>
                    SELECT ?f ?a ?q WHERE {{ ?f prov:wasDerivedFrom ?a .
                      OPTIONAL {{ ?f okg:evidence/oa:hasSelector/oa:exact ?q }} }} LIMIT 1""",
-                use_default_graph_as_union=True,
+                use_default_graph_as_union=union,
                 substitutions={ox.Variable("f"): focus},
             ):
                 article = sol["a"].value if sol["a"] else None
