@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test build validate serve clean
+.PHONY: run test build validate serve clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,15 @@ run: build
 serve: $(STAMP)
 	$(BIN)/kg serve --out build --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
+
+# Chromium for the screenshot tests (tests/test_html.py), from the OS packages where
+# apt-get is usable; elsewhere those tests skip and say why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1; } || \
+	  echo "make: Chromium is not installed; the screenshot tests will skip"
 
 clean:
 	rm -rf build/kg.nq build/store build/report build/cache $(VENV)

@@ -12,6 +12,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -65,9 +66,10 @@ def free_port() -> int:
 def start_server(out_dir: Path, *extra: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
     """``kg serve`` under uvicorn in its own process; returns it and its base URL."""
     port = free_port()
+    log = tempfile.TemporaryFile()  # not a pipe: an unread pipe fills up and blocks the server's logging
     proc = subprocess.Popen(
         [sys.executable, "-m", "kg_builder", "serve", "--out", str(out_dir), "--port", str(port), *extra],
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         env={**os.environ, **(env or {})},
     )
@@ -75,7 +77,8 @@ def start_server(out_dir: Path, *extra: str, env: dict[str, str] | None = None) 
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            out = proc.stdout.read().decode() if proc.stdout else ""
+            log.seek(0)
+            out = log.read().decode(errors="replace")
             raise RuntimeError(f"server exited early: {out}")
         try:
             if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:

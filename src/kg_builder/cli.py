@@ -160,11 +160,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from kg_builder.server.app import create_app
 
+    from dataclasses import replace
+
     s = _settings(args)
+    if args.query_timeout is not None:
+        s = replace(s, query_timeout_s=args.query_timeout)
+    if args.workers is not None:
+        s = replace(s, query_workers=args.workers)
+    if args.queries:
+        s = replace(s, queries_dir=Path(args.queries))
     if not (s.out_dir / "store").exists():
         print(f"kg serve: {s.out_dir / 'store'} does not exist; run `kg build` first", file=sys.stderr)
         return 2
-    uvicorn.run(create_app(s), host=args.host, port=args.port, log_level="info")
+    uvicorn.run(create_app(s), host=args.host, port=args.port, log_level=args.log_level, access_log=args.access_log)
     return 0
 
 
@@ -218,6 +226,11 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--out", default=None)
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--query-timeout", type=float, default=None, help="seconds per query (default 30, or KG_QUERY_TIMEOUT)")
+    sv.add_argument("--workers", type=int, default=None, help="query worker processes (default 4, or KG_QUERY_WORKERS)")
+    sv.add_argument("--queries", default=None, help="the query catalogue folder (default queries/)")
+    sv.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    sv.add_argument("--no-access-log", dest="access_log", action="store_false", help="do not log each request")
     sv.set_defaults(func=cmd_serve)
     return p
 

@@ -50,6 +50,10 @@ class Settings:
     query_timeout_s: float = 30.0
     max_query_bytes: int = 100_000
     max_result_rows: int = 100_000
+    #: Largest serialised result the endpoint sends (bytes); more is answered 413.
+    max_result_bytes: int = 50_000_000
+    #: Query worker processes (each query runs in one; killed at the time limit).
+    query_workers: int = 4
     allow_service: bool = False
     #: Worker processes for extraction; 0 means every core.
     jobs: int = 0
@@ -76,6 +80,15 @@ def settings(**overrides: object) -> Settings:
         env["jobs"] = int(_env("KG_JOBS", "0"))
     if "KG_ALLOW_SERVICE" in os.environ:
         env["allow_service"] = _env("KG_ALLOW_SERVICE", "0") in {"1", "true", "yes"}
+    for key, name, cast in (
+        ("query_workers", "KG_QUERY_WORKERS", int),
+        ("max_result_rows", "KG_MAX_RESULT_ROWS", int),
+        ("max_result_bytes", "KG_MAX_RESULT_BYTES", int),
+        ("max_query_bytes", "KG_MAX_QUERY_BYTES", int),
+        ("queries_dir", "KG_QUERIES_DIR", Path),
+    ):
+        if name in os.environ:
+            env[key] = cast(os.environ[name])
     env.update(overrides)
     for key in ("corpus_dir", "out_dir", "ontology_dir", "shapes_dir", "queries_dir", "curation_dir"):
         if key in env and not isinstance(env[key], Path):

@@ -1,138 +1,265 @@
 """The SPARQL 1.1 Protocol for queries: GET, POST form, POST sparql-query.
 
-Results come from pyoxigraph's own serialisers; this module only chooses
-the format (``Accept`` with q-values, or a ``format`` parameter) and turns
-errors into 4xx answers with a readable message. The default graph is the
-union of the named graphs.
+This module reads the protocol request (query, dataset parameters, format),
+refuses what must not run (updates 403, ``SERVICE`` 403 unless allowed,
+oversized queries 413), hands the query to a worker process (time limit,
+caps) and turns every outcome into an answer with a readable message:
+syntax errors and malformed requests are 4xx, a query past its time limit
+is 503, and no stack trace ever reaches a client. Without a query, ``GET``
+answers the Service Description. The default graph is the union of the
+named graphs unless the query or the request names a dataset.
 """
 
 from __future__ import annotations
 
-import re
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+
+from kg_builder.config import Settings
+from kg_builder.server import catalogue, pages, rdfout, service
+from kg_builder.server.guard import inspect
+from kg_builder.server.negotiate import GRAPH_TYPES, RESULT_TYPES, negotiate, resolve_format
+from kg_builder.server.void import statistics
+from kg_builder.server.workers import PoolBusy, QueryAnswer, QueryJob, QueryTimeout, WorkerLost
 
 router = APIRouter()
 
-RESULT_TYPES = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "application/xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_TYPES = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/trig": ox.RdfFormat.TRIG,
-}
-FORMAT_ALIASES = {
-    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-    "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle", "ttl": "text/turtle",
-    "nt": "application/n-triples", "ntriples": "application/n-triples", "rdfxml": "application/rdf+xml",
-}
-_UPDATE = re.compile(r"^\s*(?:(?:PREFIX|BASE)\b[^\n]*\n\s*)*(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.I)
+#: Offered in this order when the client has no preference.
+RESULT_OFFER = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                "text/tab-separated-values", "application/json", "application/xml", "text/xml"]
+GRAPH_OFFER = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml",
+               "application/n-quads", "application/trig", "text/plain", "application/x-turtle"]
+SD_OFFER = ["text/turtle", "application/ld+json", "text/html", "application/rdf+xml", "application/n-triples"]
+READ_ONLY = "updates are not allowed: this endpoint is read-only"
+TEXT_TYPES = {"text/csv", "text/tab-separated-values", "text/turtle", "text/plain", "application/n-triples",
+              "application/n-quads", "application/trig"}
 
 
-def negotiate(accept: str | None, offered: list[str]) -> str | None:
-    """The offered type the client prefers most (q-values honoured, q=0 excludes)."""
-    if not accept:
-        return offered[0]
-    prefs: list[tuple[float, int, str]] = []
-    for i, part in enumerate(accept.split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        mime, q = fields[0].lower(), 1.0
-        for f in fields[1:]:
-            if f.startswith("q="):
-                try:
-                    q = float(f[2:])
-                except ValueError:
-                    q = 0.0
-        prefs.append((q, i, mime))
-    best: tuple[float, int, str] | None = None
-    for mime in offered:
-        q = _quality(mime, prefs)
-        if q > 0 and (best is None or q > best[0]):
-            best = (q, 0, mime)
-    return best[2] if best else None
+class ProtocolError(Exception):
+    """A request the protocol layer answers itself, with a status and a message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
 
 
-def _quality(mime: str, prefs: list[tuple[float, int, str]]) -> float:
-    major = mime.split("/")[0]
-    exact = [q for q, _, m in prefs if m == mime]
-    if exact:
-        return exact[0]
-    partial = [q for q, _, m in prefs if m == f"{major}/*"]
-    if partial:
-        return partial[0]
-    anyq = [q for q, _, m in prefs if m == "*/*"]
-    return anyq[0] if anyq else 0.0
+def error(status: int, message: str, headers: dict[str, str] | None = None) -> PlainTextResponse:
+    return PlainTextResponse(message.rstrip("\n") + "\n", status_code=status, headers=headers)
 
 
-def _error(status: int, message: str) -> PlainTextResponse:
-    return PlainTextResponse(message + "\n", status_code=status)
+def _parse_form(text: str) -> dict[str, list[str]]:
+    try:
+        return parse_qs(text, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise ProtocolError(400, "a parameter is not valid UTF-8 once percent-decoded") from None
 
 
-async def _query_text(request: Request) -> tuple[str | None, PlainTextResponse | None]:
-    params = parse_qs(request.url.query, keep_blank_values=True)
-    queries = params.get("query", [])
+async def _read_body(request: Request, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ProtocolError(413, f"the request body is larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def read_protocol(request: Request, settings: Settings) -> tuple[str | None, dict[str, list[str]]]:
+    """The query text (or None) and every parameter; raises ProtocolError for malformed or refused requests."""
+    raw = request.scope.get("query_string", b"")
+    try:
+        params = _parse_form(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ProtocolError(400, "the URL query string is not UTF-8") from None
+    queries = list(params.get("query", []))
+    if "update" in params:
+        raise ProtocolError(403, READ_ONLY)
     if request.method == "POST":
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        body = await request.body()
+        body = await _read_body(request, settings.max_query_bytes * 3 + 10_000)
+        if ctype == "application/sparql-update":
+            raise ProtocolError(403, READ_ONLY)
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
-            return None, _error(400, "the request body is not UTF-8")
+            raise ProtocolError(400, "the request body is not UTF-8") from None
         if ctype == "application/x-www-form-urlencoded":
-            form = parse_qs(text, keep_blank_values=True)
+            form = _parse_form(text)
             if "update" in form:
-                return None, _error(403, "updates are not allowed: this endpoint is read-only")
+                raise ProtocolError(403, READ_ONLY)
             queries += form.get("query", [])
+            for key, values in form.items():
+                if key != "query":
+                    params.setdefault(key, []).extend(values)
         elif ctype == "application/sparql-query":
             queries.append(text)
-        elif ctype == "application/sparql-update":
-            return None, _error(403, "updates are not allowed: this endpoint is read-only")
         else:
-            return None, _error(415, f"unsupported content type {ctype!r}; use application/sparql-query "
+            raise ProtocolError(415, f"unsupported content type {ctype or '(none)'!r}; send application/sparql-query "
                                      "or application/x-www-form-urlencoded")
-    if "update" in params:
-        return None, _error(403, "updates are not allowed: this endpoint is read-only")
     if len(queries) > 1:
-        return None, _error(400, "more than one 'query' parameter")
-    return (queries[0] if queries else None), None
+        raise ProtocolError(400, "more than one 'query' parameter: send exactly one")
+    return (queries[0] if queries else None), params
 
 
-@router.api_route("/sparql", methods=["GET", "POST"])
-async def sparql_endpoint(request: Request) -> Response:
-    query, error = await _query_text(request)
-    if error:
-        return error
-    if query is None:
-        return _error(400, "no query: pass one in the 'query' parameter")
-    if _UPDATE.match(query):
-        return _error(403, "updates are not allowed: this endpoint is read-only")
-    store: ox.Store = request.app.state.store.get()
+def build_job(query: str, params: dict[str, list[str]], accept: str | None, settings: Settings) -> QueryJob:
+    """Check ``query`` and the dataset parameters and negotiate the formats; raises ProtocolError."""
+    if len(query.encode("utf-8")) > settings.max_query_bytes:
+        raise ProtocolError(413, f"the query is larger than {settings.max_query_bytes} bytes")
+    if not query.strip():
+        raise ProtocolError(400, "the query is empty")
+    shape = inspect(query)
+    if shape.is_update:
+        raise ProtocolError(403, READ_ONLY)
+    if shape.uses_service and not settings.allow_service:
+        raise ProtocolError(403, "federated queries (SERVICE) are disabled on this endpoint: "
+                                 "it does not fetch data from other servers")
+    defaults = params.get("default-graph-uri")
+    named = params.get("named-graph-uri")
+    for iri in (defaults or []) + (named or []):
+        try:
+            ox.NamedNode(iri)
+        except ValueError:
+            raise ProtocolError(400, f"not an absolute IRI: {iri!r}") from None
+    fmt = resolve_format(params.get("format", [None])[0])
+    if fmt is not None and fmt not in RESULT_TYPES and fmt not in GRAPH_TYPES:
+        raise ProtocolError(400, f"unknown format {params['format'][0]!r}; use json, xml, csv, tsv, "
+                                 "ttl, nt, jsonld, rdfxml, nq or trig")
+    wanted = fmt or accept
+    result_mime = negotiate(wanted, RESULT_OFFER)
+    graph_mime = negotiate(wanted, GRAPH_OFFER)
+    if result_mime is None and graph_mime is None:
+        raise ProtocolError(406, "none of the accepted media types is offered; offered: "
+                                 + ", ".join(RESULT_OFFER[:4] + GRAPH_OFFER[:6]))
+    with_dataset = defaults is not None or named is not None
+    return QueryJob(
+        query=query,
+        result_mime=result_mime,
+        graph_mime=graph_mime,
+        result_format=RESULT_TYPES.get(result_mime or ""),
+        graph_format=GRAPH_TYPES.get(graph_mime or ""),
+        union_default_graph=not shape.has_dataset_clause,
+        default_graphs=tuple(defaults or ()) if with_dataset else None,
+        named_graphs=tuple(named or ()) if with_dataset else None,
+        max_rows=settings.max_result_rows,
+        max_bytes=settings.max_result_bytes,
+    )
+
+
+async def answer(app: object, job: QueryJob) -> QueryAnswer:
+    """Run ``job`` in the worker pool; every outcome, failures included, comes back as an answer."""
+    settings: Settings = app.state.settings  # type: ignore[attr-defined]
+    metrics = app.state.metrics  # type: ignore[attr-defined]
     try:
-        result = store.query(query, use_default_graph_as_union=True)
-    except SyntaxError as exc:
-        return _error(400, f"SPARQL syntax error: {exc}")
-    params = parse_qs(request.url.query)
-    fmt = params.get("format", [None])[0]
-    accept = FORMAT_ALIASES.get(fmt, fmt) if fmt else request.headers.get("accept")
-    if isinstance(result, ox.QueryTriples):
-        mime = negotiate(accept, list(GRAPH_TYPES))
-        if mime is None:
-            return _error(406, f"no acceptable format; offered: {', '.join(GRAPH_TYPES)}")
-        body = result.serialize(format=GRAPH_TYPES[mime])
-    else:
-        mime = negotiate(accept, list(RESULT_TYPES))
-        if mime is None:
-            return _error(406, f"no acceptable format; offered: {', '.join(RESULT_TYPES)}")
-        body = result.serialize(format=RESULT_TYPES[mime])
+        result = await app.state.pool.run(job, app.state.store.build_id(), settings.query_timeout_s)  # type: ignore[attr-defined]
+    except QueryTimeout:
+        metrics.count("kg_sparql_queries_total", outcome="timeout")
+        return _plain(503, f"the query ran longer than the limit of {settings.query_timeout_s:g} s and was stopped; "
+                           "narrow it (more specific patterns, a LIMIT) and try again")
+    except PoolBusy:
+        metrics.count("kg_sparql_queries_total", outcome="busy")
+        return _plain(503, "every query worker stayed busy until the time limit; try again shortly")
+    except WorkerLost:
+        metrics.count("kg_sparql_queries_total", outcome="lost")
+        return _plain(503, "the query stopped its worker (probably out of memory); narrow it and try again")
+    metrics.count("kg_sparql_queries_total", outcome=str(result.status))
+    if result.status == 200:
+        metrics.observe("kg_sparql_query_seconds", result.seconds)
+    return result
+
+
+def _plain(status: int, message: str) -> QueryAnswer:
+    return QueryAnswer(status, "text/plain", (message + "\n").encode("utf-8"))
+
+
+async def execute(request: Request, job: QueryJob) -> Response:
+    """Run ``job`` and answer it over HTTP."""
+    result = await answer(request.app, job)
+    if result.status != 200:
+        headers = {"Vary": "Accept"}
+        if result.status == 503:
+            headers["Retry-After"] = "1"
+        return error(result.status, result.body.decode("utf-8", "replace"), headers)
+    media = result.mime + ("; charset=utf-8" if result.mime in TEXT_TYPES else "")
+    return Response(result.body, media_type=media, headers={"Vary": "Accept"})
+
+
+async def describe_service(request: Request) -> Response:
+    """The Service Description, in the negotiated format (HTML for browsers)."""
+    app = request.app
+    settings: Settings = app.state.settings
+    fmt = resolve_format(request.query_params.get("format"))
+    mime = negotiate(fmt or request.headers.get("accept"), SD_OFFER)
+    if mime is None:
+        return error(406, "the Service Description is offered as " + ", ".join(SD_OFFER), {"Vary": "Accept"})
+    holder = app.state.store
+    stats = await _in_thread(holder.cached, "statistics", lambda store: statistics(store, settings.base))
+    endpoint = str(request.url.replace(query=None, fragment=None))
+    examples = catalogue.load(settings.queries_dir)
+    if mime == "text/html":
+        html = pages.render("service.html", request, settings=settings, endpoint=endpoint, stats=stats,
+                            examples=examples, union_note=service.UNION_NOTE, limits=service.limits_note(settings))
+        return Response(html, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+    graph = service.description(settings, endpoint, stats, examples)
+    body = rdfout.serialize(rdfout.from_rdflib(graph), mime, settings.base)
     return Response(body, media_type=mime, headers={"Vary": "Accept"})
+
+
+async def _in_thread(fn, *args):  # type: ignore[no-untyped-def]
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(fn, *args)
+
+
+SPARQL_OPENAPI = {
+    "parameters": [
+        {"name": "query", "in": "query", "required": False, "schema": {"type": "string"},
+         "description": "A SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE). Without it, the Service Description."},
+        {"name": "default-graph-uri", "in": "query", "required": False,
+         "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": True,
+         "description": "Graphs merged into the default graph (by default: the union of all named graphs)."},
+        {"name": "named-graph-uri", "in": "query", "required": False,
+         "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": True},
+        {"name": "format", "in": "query", "required": False, "schema": {"type": "string", "enum": [
+            "json", "xml", "csv", "tsv", "ttl", "nt", "jsonld", "rdfxml", "nq", "trig", "html"]},
+         "description": "Overrides Accept (for links)."},
+    ],
+    "requestBody": {"required": False, "content": {
+        "application/sparql-query": {"schema": {"type": "string"}},
+        "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
+            "query": {"type": "string"}, "default-graph-uri": {"type": "string"}, "named-graph-uri": {"type": "string"}}}},
+    }},
+    "responses": {
+        "200": {"description": "Query results", "content": {m: {} for m in RESULT_OFFER[:4] + GRAPH_OFFER[:6]}},
+        "400": {"description": "Syntax error, repeated query, body not UTF-8, bad IRI"},
+        "403": {"description": "Update or SERVICE refused"},
+        "406": {"description": "No acceptable format"},
+        "413": {"description": "Query or result too large"},
+        "415": {"description": "Unsupported content type"},
+        "503": {"description": "Time limit reached; the query was stopped"},
+    },
+}
+
+
+@router.api_route("/sparql", methods=["GET", "POST"], summary="SPARQL 1.1 query endpoint",
+                  openapi_extra=SPARQL_OPENAPI, response_class=Response, name="sparql")
+async def sparql_endpoint(request: Request) -> Response:
+    settings: Settings = request.app.state.settings
+    try:
+        query, params = await read_protocol(request, settings)
+        if query is None:
+            if request.method == "GET":
+                return await describe_service(request)
+            raise ProtocolError(400, "no query: pass one in the 'query' parameter or as an application/sparql-query body")
+        if resolve_format(params.get("format", [None])[0]) == "text/html":
+            root = request.scope.get("root_path", "")
+            return RedirectResponse(f"{root}/query?" + urlencode({"query": query}), status_code=303)
+        job = build_job(query, params, request.headers.get("accept"), settings)
+    except ProtocolError as exc:
+        request.app.state.metrics.count("kg_sparql_queries_total", outcome=str(exc.status))
+        return error(exc.status, exc.message, {"Vary": "Accept"})
+    return await execute(request, job)
