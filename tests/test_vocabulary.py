@@ -1,0 +1,55 @@
+"""The ontology's HTML documentation (kg_builder.vocabulary)."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDFS, SKOS
+
+from kg_builder.vocabulary import render_html
+
+from conftest import OKG, ROOT
+
+
+def vocab() -> Graph:
+    g = Graph()
+    for path in sorted((ROOT / "ontology").glob("*.ttl")):
+        g.parse(path, format="turtle")
+    return g
+
+
+class Ids(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.scripts = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.ids |= {v for k, v in attrs if k == "id" and v}
+        self.scripts += tag == "script"
+
+
+def test_every_term_and_concept_has_its_section_with_both_labels():
+    g = vocab()
+    page = render_html(g)
+    parser = Ids()
+    parser.feed(page)
+    terms = {s for t in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+             for s in g.subjects(RDF.type, t) if str(s).startswith(OKG)}
+    assert len(terms) > 60
+    assert {"okg:" + str(t)[len(OKG):] for t in terms} <= parser.ids
+    assert parser.scripts == 0
+    assert "Klaim nilai" in page and "Score claim" in page          # okg:ScoreClaim in both languages
+    assert "Zona Hijau" in page and "Green zone" in page            # a concept
+    assert 'id="scheme-zone"' in page and 'id="scheme-opinion-2025"' in page
+
+
+def test_labels_are_escaped():
+    g = vocab()
+    g.add((URIRef(OKG + "Evil"), RDF.type, OWL.Class))
+    g.add((URIRef(OKG + "Evil"), RDFS.label, Literal("<script>alert(1)</script>", lang="en")))
+    g.add((URIRef(OKG + "Evil"), SKOS.definition, Literal("a & b", lang="en")))
+    page = render_html(g)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "a &amp; b" in page
