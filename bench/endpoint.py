@@ -37,6 +37,9 @@ SELECT ?c ?q WHERE { ?c okg:aboutResult <https://w3id.org/kepatuhan-kg/id/assess
   okg:evidence/oa:hasSelector/oa:exact ?q }""",
 }
 
+#: The catalogue queries timed with --catalogue: lookups a researcher runs often.
+CATALOGUE = ("units-of-result", "claims-behind-value", "entity-history", "stated-ranks", "ranking")
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -106,7 +109,15 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", type=Path, help="a build directory with kg.nq and store/ (default: build the corpus)")
     p.add_argument("--requests", type=int, default=400, help="requests per query and concurrency")
+    p.add_argument("--concurrency", default="1,8", help="comma-separated client counts (e.g. 1,8,32)")
+    p.add_argument("--catalogue", action="store_true",
+                   help="time five catalogue queries from queries/ instead of the small built-in ones")
     args = p.parse_args()
+    queries = QUERIES
+    if args.catalogue:
+        root = Path(__file__).resolve().parents[1] / "queries"
+        queries = {name: (root / f"{name}.rq").read_text(encoding="utf-8") for name in CATALOGUE}
+    levels = [int(c) for c in args.concurrency.split(",")]
     oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     if not Path(oxigraph).exists():
         print("bench: the `oxigraph` command is missing: pip install oxigraph", file=sys.stderr)
@@ -139,8 +150,8 @@ def main() -> int:
         header = f"{'query':22} {'conc':>4} | {'kg p50':>7} {'kg p99':>7} {'kg r/s':>7} | {'ox p50':>7} {'ox p99':>7} {'ox r/s':>7} | {'p50 ×':>6} {'r/s ×':>6}"
         print(header)
         print("-" * len(header))
-        for name, query in QUERIES.items():
-            for conc in (1, 8):
+        for name, query in queries.items():
+            for conc in levels:
                 a = measure(ours, query, args.requests, conc)
                 b = measure(theirs, query, args.requests, conc)
                 print(f"{name:22} {conc:>4} | {a.p50_ms:7.2f} {a.p99_ms:7.2f} {a.rps:7.0f} | {b.p50_ms:7.2f} "
