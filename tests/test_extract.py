@@ -290,3 +290,88 @@ def test_no_text_makes_the_extractor_crash(gazetteer, seed):
               "B", "😀", "\u200b", "Polres", "Kantor Pertanahan", "sebanyak", "tiga", "kabupaten", "%", "-", "dan"]
     text = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 300)))
     run(text or " ", gazetteer)  # must not raise
+
+
+# --- data-quality findings anywhere in the article ---------------------------------
+
+NAME_SPELLED_TWICE = """Ombudsman RI Perwakilan Sulawesi Tengah memaparkan hasil penilaian kepatuhan tahun 2023 kepada Pemkab Sigi.
+Kepala Perwakilan Ombudsman RI Provinsi Sulawesi Tengah Dedi Askary mengatakan Pemkab Sigi meraih nilai 84,12.
+"Kami mendorong perbaikan di unit layanan," kata Dedy askary usai paparan.
+Menurut Dedi Askari, pengelolaan pengaduan masih menjadi catatan.
+"""
+
+
+def test_a_person_spelled_another_way_anywhere_is_a_finding(gazetteer):
+    x = run(NAME_SPELLED_TWICE, gazetteer)
+    assert not any(c.kind == "award" for c in x.claims)  # no hand-over: the finding does not need one
+    found = {(f.type, f.about, NAME_SPELLED_TWICE[f.evidence.start : f.evidence.end]) for f in x.findings}
+    assert found == {("name-variant", "dedi-askary", "Dedy askary"), ("name-variant", "dedi-askary", "Dedi Askari")}
+    person = next(p for p in x.people if p.key == "dedi-askary")
+    assert person.variants == ("Dedy askary", "Dedi Askari")
+    assert ("kab-sigi", 2023, Decimal("84.12")) in facts(x, "score")
+
+
+PLACE_SPELLED_TWICE = """Pemerintah Kota Jambi meraih nilai 93,10 dalam penilaian kepatuhan Ombudsman RI tahun 2024.
+Capaian Kotta Jambi itu menempatkannya di peringkat kedua se-Provinsi Jambi.
+Ombusdman RI Perwakilan Jambi menyerahkan piagam kepada Pemkot Jambi.
+"""
+
+
+def test_a_misspelt_place_and_a_misspelt_body_are_findings(gazetteer):
+    x = run(PLACE_SPELLED_TWICE, gazetteer)
+    text = canonicalize(PLACE_SPELLED_TWICE)
+    found = {(f.type, f.about, text[f.evidence.start : f.evidence.end]) for f in x.findings}
+    assert found == {
+        ("place-variant", "kota-jambi", "Kotta Jambi"),
+        ("body-name-variant", "lembaga-ombudsman-republik-indonesia", "Ombusdman"),
+    }
+    # the misprint still names Kota Jambi, so the rank of its sentence is Kota Jambi's
+    assert facts(x, "rank") == {("kota-jambi", 2024, 2)}
+
+
+def test_ordinary_words_and_cut_off_words_are_not_variants(gazetteer):
+    text = ("Pemerintah Kota Batu meraih nilai 90,10 dari Ombudsman RI tahun 2024. Kota Baru tidak dinilai. "
+            "Kata Wali Kota Batu, hasil itu diterima dengan syukur. Setelah menerima hasil penilaian Ombudsm")
+    assert run(text, gazetteer).findings == ()
+
+
+RANK_ABOVE_DENOMINATOR = """Ombudsman RI mengumumkan hasil penilaian kepatuhan tahun 2023.
+Pemerintah Provinsi Maluku Utara menempati peringkat 40 dari 34 provinsi dengan nilai 61,20.
+"""
+
+
+def test_rank_above_its_denominator_keeps_the_rank_and_records_the_printed_pair(gazetteer):
+    x = run(RANK_ABOVE_DENOMINATOR, gazetteer)
+    rank = next(c for c in x.claims if c.kind == "rank")
+    assert (rank.subject, rank.rank, rank.rank_of) == ("prov-maluku-utara", 40, None)
+    (finding,) = x.findings
+    assert finding.type == "rank-exceeds-denominator" and finding.about == "prov-maluku-utara"
+    assert "peringkat 40 dari 34" in finding.message
+
+
+# --- the hand-over: where, and to whom ------------------------------------------------
+
+HANDOVER_BY_THE_BODY = """Pemerintah Kabupaten Sumenep meraih penghargaan kepatuhan pelayanan publik tahun 2023 dari Ombudsman RI.
+Penghargaan itu diserahkan Ombudsman kepada Bupati Sumenep Achmad Fauzi di Gedung Serbaguna Kantor Gubernur, Surabaya, pada Rabu (17/1/2024).
+"""
+
+HANDOVER_WITH_VENUE_IN_LOWER_CASE = """Pemkot Tegal menerima penghargaan Ombudsman RI tahun 2024 dengan nilai 91,02.
+Piagam diserahkan oleh Kepala Perwakilan Ombudsman RI Provinsi Jawa Tengah Siti Farida dan diterima langsung oleh Wali Kota Tegal Dedy Yon Supriyono,
+dalam acara yang berlangsung di aula Balai Kota Tegal, Senin (9/12/2024).
+"""
+
+
+def test_award_place_and_recipient_are_read_from_the_handover(gazetteer):
+    x = run(HANDOVER_BY_THE_BODY, gazetteer)
+    award = next(c for c in x.claims if c.kind == "award")
+    assert (award.presenter, award.recipient) == (None, "achmad-fauzi")
+    assert award.event_place == "Gedung Serbaguna Kantor Gubernur, Surabaya"
+    assert award.event_date == "2024-01-17"
+    text = canonicalize(HANDOVER_BY_THE_BODY)
+    assert text[award.evidence.start : award.evidence.end].startswith("di Gedung Serbaguna")
+    y = run(HANDOVER_WITH_VENUE_IN_LOWER_CASE, gazetteer)
+    award = next(c for c in y.claims if c.kind == "award")
+    assert (award.presenter, award.presenter_role, award.recipient) == ("siti-farida", "kepala-perwakilan",
+                                                                        "dedy-yon-supriyono")
+    assert award.event_place == "aula Balai Kota Tegal"
+    assert award.event_date == "2024-12-09"

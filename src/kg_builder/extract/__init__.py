@@ -40,6 +40,7 @@ from kg_builder.extract.labels import (
 from kg_builder.extract.numbers import CARDINALS, ORDINAL_WORD, SCORE, parse_score, word_number
 from kg_builder.extract.people import RoleMention, find_people, person_key
 from kg_builder.extract.text import sentences
+from kg_builder.extract.variants import body_variants, name_variants, prefixed_variants
 from kg_builder.link import Gazetteer
 from kg_builder.model import Article, Claim, Entity, Extraction, Finding, Mention, Person, Span
 
@@ -105,6 +106,7 @@ def extract(article: Article, gazetteer: Gazetteer) -> Extraction:
             units.setdefault(unit.key, unit)
             mentions.append(mention)
     mentions += [_mark_place(m, body) for m in _listed(body, sents, mentions, gazetteer)]
+    mentions, variant_findings = _place_variants(body, mentions, gazetteer)
     mentions.sort(key=lambda m: m.span)
     if year is None:
         return Extraction(article.id, (), tuple(mentions), main_entity=main, units=tuple(units.values()),
@@ -118,12 +120,12 @@ def extract(article: Article, gazetteer: Gazetteer) -> Extraction:
     claims += _dimensions(ctx)
     places = frozenset(e.short_name for e in gazetteer.entities.values() if e.short_name)
     roles = find_people(body, places)
-    people = _people(roles, gazetteer)
+    people = _people(roles, gazetteer, body)
     award, findings = _award(ctx, roles, people)
     if award:
         claims.append(award)
     claims = _dedupe(claims)
-    findings += _rank_findings(claims) + ctx.findings
+    findings += ctx.findings + variant_findings + _name_findings(body, people) + _body_findings(body)
     return Extraction(
         article_id=article.id,
         claims=tuple(claims),
@@ -418,6 +420,14 @@ def _ranks(ctx: _Context) -> list[Claim]:
         if om := _RANK_OF.match(after):
             of = int(om.group("of"))
             end = m.end() + om.end()
+            if n > of:
+                # "peringkat 40 dari 34 provinsi": recorded, but the claim keeps the rank alone
+                printed = " ".join(ctx.body[m.start() : end].split())
+                ctx.findings.append(Finding(
+                    "rank-exceeds-denominator",
+                    f"rank {n} is greater than its printed denominator {of} ({printed!r}); the rank is kept without it",
+                    Span(m.start(), end), subject))
+                of = None
         clause = ctx.body[sent.start : sent.end]
         tail = ctx.body[m.end() : min(sent.end, m.end() + 120)]
         if _AWARDEES.search(tail) and of:
@@ -725,8 +735,13 @@ def _dimensions(ctx: _Context) -> list[Claim]:
 
 # --- people and the award hand-over ----------------------------------------------
 
-def _people(roles: list[RoleMention], gazetteer: Gazetteer) -> dict[str, Person]:
-    """One person per name; later spellings of the same person become variants."""
+def _people(roles: list[RoleMention], gazetteer: Gazetteer, body: str = "") -> dict[str, Person]:
+    """One person per name; later spellings of the same person become variants.
+
+    Variants are looked for in the whole article, not only next to a role:
+    "tutup Jhaka andika Pjs kepala perwakilan" names the "Jaka Andhika" of a
+    hand-over sentence elsewhere.
+    """
     people: dict[str, Person] = {}
     for r in roles:
         if not r.name:
@@ -745,7 +760,75 @@ def _people(roles: list[RoleMention], gazetteer: Gazetteer) -> dict[str, Person]
             office = "ombudsman-ri"
         if key not in people:
             people[key] = Person(key, r.name, r.role, office)
+    names = {p.name for p in people.values()}
+    for key, p in list(people.items()):
+        extra = []
+        for v in name_variants(body, p.name, names - {p.name}):
+            spelled = " ".join(v.surface.split())
+            if spelled not in p.variants and spelled not in extra and spelled != p.name:
+                extra.append(spelled)
+        if extra:
+            people[key] = Person(p.key, p.name, p.role, p.office, p.variants + tuple(extra))
     return people
+
+
+def _first(body: str, words: str) -> Span | None:
+    """The first place ``words`` are printed (any blanks, a line break, between them)."""
+    m = re.search(r"(?<![\w])" + r"\s+".join(re.escape(w) for w in words.split()) + r"(?![\w])", body)
+    return Span(m.start(), m.end()) if m else None
+
+
+def _name_findings(body: str, people: dict[str, Person]) -> list[Finding]:
+    """A person spelled two ways, wherever in the article the other spelling stands."""
+    out = []
+    for p in people.values():
+        for v in p.variants:
+            if span := _first(body, v):
+                out.append(Finding("name-variant", f"{p.name!r} is also spelled {v!r}", span, p.key))
+    return out
+
+
+def _body_findings(body: str) -> list[Finding]:
+    """The awarding body's own name misprinted ("Ombusdman")."""
+    return [Finding("body-name-variant", f"'Ombudsman' is misspelled {v.surface!r}", Span(v.start, v.end), OMBUDSMAN)
+            for v in body_variants(body)]
+
+
+_VARIANT_PREFIXES = {"provinsi": ("Provinsi", "Pemprov"), "kabupaten": ("Kabupaten", "Pemkab"),
+                     "kota": ("Kota", "Pemkot", "Pemko")}
+
+
+def _place_variants(body: str, mentions: list[Mention], gazetteer: Gazetteer) -> tuple[list[Mention], list[Finding]]:
+    """"Kotta Jambi" in an article that names "Kota Jambi": a finding, and a mention of Kota Jambi."""
+    named: list[str] = []
+    for m in mentions:
+        if m.entity and m.kind in _VARIANT_PREFIXES and m.note in (None, "bare", "listed") and m.entity not in named:
+            named.append(m.entity)
+    if not named:
+        return mentions, []
+    taken = [(m.span.start, m.span.end) for m in mentions if m.entity]
+    findings: list[Finding] = []
+    added: list[Mention] = []
+    for key in named:
+        e = gazetteer.get(key)
+        if e is None or not e.short_name:
+            continue
+        spelled: set[str] = set()
+        for prefix in _VARIANT_PREFIXES[e.kind]:
+            for v in prefixed_variants(body, prefix, e.short_name, taken):
+                flat = " ".join(v.surface.split())
+                if any(x.entity and x.entity != key and x.span.start == 0 and x.span.end == len(v.surface)
+                       for x in gazetteer.find_mentions(v.surface)):
+                    continue  # the name of another place, correctly spelled
+                added.append(Mention(Span(v.start, v.end), v.surface, key, e.kind, None))
+                if flat not in spelled:
+                    spelled.add(flat)
+                    findings.append(Finding("place-variant", f"'{prefix} {e.short_name}' is also spelled {flat!r}",
+                                            Span(v.start, v.end), key))
+    if not added:
+        return mentions, []
+    kept = [m for m in mentions if not any(a.span.start < m.span.end and m.span.start < a.span.end for a in added)]
+    return kept + added, findings
 
 
 def _slug(text: str) -> str:
@@ -797,6 +880,8 @@ def _award(ctx: _Context, roles: list[RoleMention], people: dict[str, Person]) -
                 recipient = person_key(others[0].name)
         if presenter:
             break
+    if recipient is None:
+        recipient = _recipient(ctx, roles)
     for p in people.values():
         if p.key == presenter and p.office:
             body_office = p.office
@@ -808,11 +893,14 @@ def _award(ctx: _Context, roles: list[RoleMention], people: dict[str, Person]) -
     when = handover_dates[0] if handover_dates else None
     start = when.start if when else min(r.start for r in roles if r.name and person_key(r.name) == presenter)
     end = when.end if when else max(r.end for r in roles if r.name and person_key(r.name) == presenter)
+    place = _event_place(ctx, _sentence(ctx, start), start)
+    if place and start - place[0].end <= 120:
+        start = min(start, place[0].start)  # the evidence then states where as well as when
     span = Span(start, end)
     claim = Claim(
         "award", ctx.year, span, subject=ctx.main, rule="award/handover",
         presenter=presenter, presenter_role=presenter_role, recipient=recipient,
-        awarding_body=body_office or "ombudsman-ri",
+        awarding_body=body_office or "ombudsman-ri", event_place=place[1] if place else None,
         event_date=when.date.isoformat() if when and when.date else None,
         event_date_text=when.text if when else None,
         stated_weekday=when.stated_weekday if when else None,
@@ -826,13 +914,75 @@ def _award(ctx: _Context, roles: list[RoleMention], people: dict[str, Person]) -
         findings.append(Finding("weekday-mismatch",
                                 f"{when.text!r}: the date is a {when.computed_weekday}, not a {when.stated_weekday}",
                                 Span(when.start, when.end), ctx.main))
-    for p in people.values():
-        for v in p.variants:
-            pos = ctx.body.find(v)
-            if pos >= 0:
-                findings.append(Finding("name-variant", f"{p.name!r} is also spelled {v!r}",
-                                        Span(pos, pos + len(v)), p.key))
     return claim, findings
+
+
+_OMBUDSMAN_ROLES = ("ketua", "anggota", "wakil-ketua", "kepala-perwakilan", "pjs-kepala-perwakilan")
+
+
+def _recipient(ctx: _Context, roles: list[RoleMention]) -> str | None:
+    """"diberikan Ombudsman kepada Bupati Jember Hendy Siswanto", "diterima langsung oleh Bupati X":
+    the official named right after "kepada" / "diterima oleh" in a hand-over sentence."""
+    for r in roles:
+        if not r.name or r.role in _OMBUDSMAN_ROLES:
+            continue
+        sent = _sentence(ctx, r.start)
+        if not _HANDOVER.search(ctx.body[sent.start : sent.end]):
+            continue
+        before = ctx.body[max(sent.start, r.start - 40) : r.start]
+        if re.search(r"(?:\bkepada|\bditerima\s+(?:\w+\s+){0,2}?oleh)\s*$", before, re.I):
+            return person_key(r.name)
+    return None
+
+
+#: Words that open the name of a venue ("di Hotel ...", "di auditorium Rumah Dinas ...").
+_VENUE = (r"hotel|gedung|auditorium|aula|ballroom|ruang(?:an)?|balai|kantor|rumah\s+dinas|rumah\s+jabatan|rumdin"
+          r"|pendopo|pendapa|graha|wisma|istana|kompleks|hall|gelanggang|lapangan|taman")
+_PLACE_WORD = re.compile(rf"\s*(?:(?P<venue>(?i:{_VENUE}))\b|(?P<cap>[A-Z][\w'’.-]*)|(?P<abbr>\([A-Za-z. ]{{1,20}}\)))")
+_NOT_PLACE = {*dates_mod.WEEKDAYS, "Jum'at", "Ahad", *(m.capitalize() for m in dates_mod.MONTHS)}
+
+
+def _place_at(body: str, pos: int, limit: int) -> tuple[int, str] | None:
+    """The venue that starts at ``pos`` (after "di "), with a city after a comma: (end, name)."""
+    end, words = pos, []
+    while (m := _PLACE_WORD.match(body, end, limit)) is not None:
+        word = m.group("venue") or m.group("cap") or m.group("abbr")
+        if not words and not (m.group("venue") or m.group("cap")):
+            break
+        if m.group("cap") and word.rstrip(".,") in _NOT_PLACE:
+            break
+        if m.group("cap") and word.endswith(".") and len(word) > 3:
+            words.append(word.rstrip("."))
+            end = m.end() - 1
+            break
+        words.append(word)
+        end = m.end()
+    if not words:
+        return None
+    city = re.match(r",\s*(?P<city>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)(?=\s*(?:,|\.|$|\bpada\b))", body[end:limit])
+    if city and city.group("city").split()[0] not in _NOT_PLACE and words[0].lower() != city.group("city").lower():
+        words += [",", city.group("city")]
+        end += city.end()
+    return end, " ".join(words).replace(" ,", ",")
+
+
+def _event_place(ctx: _Context, sent: Span, anchor: int) -> tuple[Span, str] | None:
+    """Where the hand-over happened: the venue after "di" in the sentence of its date, nearest before the date."""
+    found = []
+    for m in re.finditer(r"(?<![\w-])di\s+", ctx.body[sent.start : sent.end]):
+        pos = sent.start + m.end()
+        got = _place_at(ctx.body, pos, sent.end)
+        if got is None:
+            continue
+        end, name = got
+        first = name.split()[0]
+        if not re.match(rf"(?i:{_VENUE})$", first) and len(name.split()) == 1 and first in _NOT_PLACE:
+            continue
+        found.append((Span(sent.start + m.start(), end), name))
+    if not found:
+        return None
+    before = [f for f in found if f[0].end <= anchor]
+    return before[-1] if before else found[0]
 
 
 def _giver(text: str, offset: int, givers: list[RoleMention]) -> RoleMention:
@@ -858,10 +1008,4 @@ def _dedupe(claims: list[Claim]) -> list[Claim]:
     return out
 
 
-def _rank_findings(claims: list[Claim]) -> list[Finding]:
-    return [
-        Finding("rank-exceeds-denominator", f"rank {c.rank} is greater than its denominator {c.rank_of}",
-                c.evidence, c.subject)
-        for c in claims
-        if c.kind == "rank" and c.rank_of is not None and c.rank is not None and c.rank > c.rank_of
-    ]
+

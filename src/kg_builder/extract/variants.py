@@ -1,0 +1,141 @@
+"""Spelling variants inside one article: a person, a place or the awarding body printed two ways.
+
+News written in a hurry spells the same name differently a few paragraphs
+apart ("Jaka Andhika" / "Jhaka andika", "Saiful Roswandi" / "Saiful
+Ruswandi", "Kota Jambi" / "Kotta Jambi", "Ombudsman" / "Ombusdman"). None of
+these may create a second person or entity; each is recorded as a
+data-quality finding with the variant's span.
+
+A variant is a run of the same number of words as the known name, each word
+equal to the name's word or (for words of four letters or more) one edit
+away, with at least one word different; case is ignored, so "andika" and
+"Andhika" differ by one letter. The known spelling is the one the article
+gives with a role or a kind prefix; the variant may stand anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+#: Words one edit away from a kind prefix that are ordinary words or places, not typos of it.
+_NOT_PREFIX_TYPOS = {"kita", "kata", "koto", "kuta", "kote", "kotak", "provinsial"}
+
+
+@dataclass(frozen=True)
+class Variant:
+    start: int
+    end: int
+    surface: str
+
+
+def edit_distance(a: str, b: str, limit: int = 2) -> int:
+    """Levenshtein distance with transpositions, cut off above ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] | None = None
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if prev2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def _words(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
+
+
+def _runs(text: str, words: list[tuple[int, int, str]], n: int):
+    """Runs of ``n`` words separated only by blanks (one line break at most)."""
+    for i in range(len(words) - n + 1):
+        run = words[i : i + n]
+        if all(re.fullmatch(r"[ \t]*\n?[ \t]*", text[a[1] : b[0]]) and text[a[1] : b[0]]
+               for a, b in zip(run, run[1:])):
+            yield run
+
+
+def _close(known: list[str], seen: list[str], min_len: int = 4) -> bool:
+    """Every word equal or (when long enough) one edit away, and not all equal (ignoring case)."""
+    diffs = 0
+    for k, s in zip(known, seen):
+        k, s = k.lower(), s.lower()
+        if k == s:
+            continue
+        if len(k) < min_len or edit_distance(k, s, 1) > 1:
+            return False
+        diffs += 1
+    return diffs > 0
+
+
+def name_variants(text: str, name: str, others: set[str] = frozenset()) -> list[Variant]:
+    """Other spellings of a person's ``name`` in ``text`` (one per distinct spelling)."""
+    known = name.split()
+    if not known or (len(known) == 1 and len(known[0]) < 6):
+        return []  # one short word alone is too weak to call a variant
+    words = _words(text)
+    out: dict[str, Variant] = {}
+    lowered_others = {o.lower() for o in others}
+    for run in _runs(text, words, len(known)):
+        seen = [w for _, _, w in run]
+        if not seen[0][0].isupper() or not _close(known, seen):
+            continue
+        surface = text[run[0][0] : run[-1][1]]
+        flat = " ".join(seen)
+        if flat.lower() in lowered_others:
+            continue  # another person's own name
+        out.setdefault(flat, Variant(run[0][0], run[-1][1], surface))
+    return list(out.values())
+
+
+def prefixed_variants(text: str, prefix: str, name: str, taken: list[tuple[int, int]]) -> list[Variant]:
+    """"Kotta Jambi" for "Kota Jambi": the kind word or the name one edit away, the other exact.
+
+    ``taken`` are spans already read as names (a real entity), never variants.
+    """
+    known = [prefix, *name.split()]
+    words = _words(text)
+    out = []
+    for run in _runs(text, words, len(known)):
+        seen = [w for _, _, w in run]
+        if not all(w[0].isupper() for w in seen):
+            continue
+        if not _close(known, seen, min_len=4):
+            continue
+        prefix_typo = seen[0].lower() != prefix.lower()
+        name_typo = [s.lower() for s in seen[1:]] != [k.lower() for k in known[1:]]
+        if prefix_typo and name_typo:
+            continue  # both parts changed: another name, not a misprint of this one
+        if prefix_typo and seen[0].lower() in _NOT_PREFIX_TYPOS:
+            continue
+        if name_typo and any(len(k) < 5 and k.lower() != s.lower() for k, s in zip(known[1:], seen[1:])):
+            continue  # "Batu" / "Baru": short names one letter apart are often two real places
+        start, end = run[0][0], run[-1][1]
+        if any(a == start or (a <= start and end <= b) for a, b in taken):
+            continue  # read as a name already (another entity's, or this one's)
+        out.append(Variant(start, end, text[start:end]))
+    return out
+
+
+_BODY = "ombudsman"
+
+
+def body_variants(text: str) -> list[Variant]:
+    """Misspellings of the awarding body's name ("Ombusdman", "Ombudsmen")."""
+    out: dict[str, Variant] = {}
+    for m in _WORD.finditer(text):
+        w = m.group(0)
+        low = w.lower()
+        if low.startswith(_BODY) or not 7 <= len(low) <= 11 or low[0] != "o":
+            continue
+        if not text[m.end() :].strip():
+            continue  # the excerpt is cut off inside the word ("... penilaian Ombudsm")
+        if edit_distance(low, _BODY, 2) <= 2:
+            out.setdefault(w, Variant(m.start(), m.end(), w))
+    return list(out.values())
