@@ -41,16 +41,36 @@ class UnsupportedShape(ValueError):
     """A shape uses a SHACL feature this compiler does not implement."""
 
 
+#: Where a compiled query takes its focus nodes from (see :meth:`Check.query_for`).
+TARGET = "%%TARGET%%"
+
+
 @dataclass(frozen=True)
 class Check:
-    """One compiled constraint: a SELECT of ``?this`` (and maybe ``?value``) that lists violations."""
+    """One compiled constraint: a SELECT of ``?this`` (and maybe ``?value``) that lists violations.
+
+    ``template`` names its focus nodes by :data:`TARGET`: the shape's targets over
+    the whole store, or only the given nodes (an incremental build validates
+    the nodes its change touched, nothing else).
+    """
 
     shape: str  # the named node shape
     path: str | None
     message: str
     severity: str
-    query: str
+    template: str
+    targets: str  # the shape's target patterns, binding ?this
     has_value: bool = False
+
+    @property
+    def query(self) -> str:
+        """Every violation in the store."""
+        return self.template.replace(TARGET, f"{{ SELECT DISTINCT ?this WHERE {{ {self.targets} }} }}")
+
+    def query_for(self, focus: list[str]) -> str:
+        """The violations among ``focus`` (IRIs) only."""
+        values = " ".join(f"<{iri}>" for iri in focus)
+        return self.template.replace(TARGET, f"{{ VALUES ?this {{ {values} }} {self.targets} }}")
 
 
 def _term(t: object) -> str:
@@ -106,13 +126,13 @@ class Compiler:
     def _node_shape(self, shape: object) -> list[Check]:
         g = self.g
         _check_params(g, shape)
-        target = "SELECT DISTINCT ?this WHERE { " + " UNION ".join(self._targets(shape)) + " }"
+        targets = " UNION ".join(self._targets(shape))
         name, sev = str(shape), self._severity(shape)
         checks = []
 
         def add(path: str | None, message: str, where: str, value: str = "") -> None:
-            q = f"{self.prefixes}SELECT DISTINCT ?this {value} WHERE {{ {{ {target} }} {where} }}"
-            checks.append(Check(name, path, message, sev, q))
+            q = f"{self.prefixes}SELECT DISTINCT ?this {value} WHERE {{ {TARGET} {where} }}"
+            checks.append(Check(name, path, message, sev, q, targets))
 
         for c in g.objects(shape, SH["class"]):
             add(None, f"not an instance of {c}", f"FILTER NOT EXISTS {{ ?this {INSTANCE} {_term(c)} }}")
@@ -133,11 +153,11 @@ class Compiler:
             inner = select[select.index("WHERE") + len("WHERE"):].strip()
             add(None, message, inner)
         for prop in g.objects(shape, SH.property):
-            checks += self._property(shape, prop, target, sev)
+            checks += self._property(shape, prop, targets, sev)
         return checks
 
     # -- property shapes --------------------------------------------------------------
-    def _property(self, shape: object, prop: object, target: str, sev: str) -> list[Check]:
+    def _property(self, shape: object, prop: object, targets: str, sev: str) -> list[Check]:
         g = self.g
         _check_params(g, prop)
         path = _path(g, g.value(prop, SH.path))
@@ -145,11 +165,11 @@ class Compiler:
         checks: list[Check] = []
 
         def add(where: str) -> None:
-            q = f"{self.prefixes}SELECT DISTINCT ?this ?value WHERE {{ {{ {target} }} {where} }}"
-            checks.append(Check(str(shape), path, message, sev, q, has_value=True))
+            q = f"{self.prefixes}SELECT DISTINCT ?this ?value WHERE {{ {TARGET} {where} }}"
+            checks.append(Check(str(shape), path, message, sev, q, targets, has_value=True))
 
         def counted(cond: str, test: str) -> None:
-            add(f"{{ SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {{ {target} }} "
+            add(f"{{ SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {TARGET} "
                 f"OPTIONAL {{ ?this {path} ?v {cond} }} }} GROUP BY ?this }} FILTER ({test}) BIND (?n AS ?value)")
 
         each = f"?this {path} ?value ."
@@ -247,18 +267,28 @@ class Violation:
     value: str | None
 
 
-def run(store: ox.Store, checks: list[Check], *, union: bool = True, threads: int = 1) -> list[Violation]:
+def run(
+    store: ox.Store, checks: list[Check], *, union: bool = True, threads: int = 1, focus: list[str] | None = None,
+    chunk: int = 2000,
+) -> list[Violation]:
     """Every violation of every check, over the union of the store's graphs (or its default graph).
 
+    With ``focus``, only those nodes are validated, ``chunk`` of them per query.
     Oxigraph evaluates queries outside the GIL, so ``threads`` > 1 runs checks side by side.
     """
 
     def one(c: Check) -> list[Violation]:
         found = []
-        for row in store.query(c.query, use_default_graph_as_union=union):
-            focus = row["this"]
-            value = row["value"] if c.has_value else None
-            found.append(Violation(c, focus.value if focus is not None else "", value.value if value is not None else None))
+        if focus is None:
+            queries = [c.query]
+        else:
+            queries = [c.query_for(focus[i : i + chunk]) for i in range(0, len(focus), chunk)]
+        for query in queries:
+            for row in store.query(query, use_default_graph_as_union=union):
+                this = row["this"]
+                value = row["value"] if c.has_value else None
+                found.append(Violation(c, this.value if this is not None else "",
+                                       value.value if value is not None else None))
         return found
 
     if threads <= 1:

@@ -13,11 +13,11 @@ The report names, for a claim, its article and the quote it rests on.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from pyshacl import validate as shacl_validate
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, SH
 
@@ -81,6 +81,8 @@ def load_shapes(shapes_dir: Path, base: str = DEFAULT_BASE) -> Graph:
 
 def shacl(data: Graph, shapes: Graph) -> Report:
     """Run the core shapes on ``data``; violations make the report non-conforming."""
+    from pyshacl import validate as shacl_validate  # the reference engine: slow to import, rarely needed
+
     conforms, results, _ = shacl_validate(
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )
@@ -128,12 +130,17 @@ def _claim_context(data: Graph, focus: URIRef) -> tuple[str | None, str | None]:
     return (str(article) if article else None), quote
 
 
-def core(store: ox.Store, checks: list, base: str = DEFAULT_BASE, *, union: bool = True, threads: int = 1) -> list[Issue]:
-    """The core shapes, compiled to SPARQL (:mod:`kg_builder.shacl`), run on the store."""
+def core(
+    store: ox.Store, checks: list, base: str = DEFAULT_BASE, *, union: bool = True, threads: int = 1,
+    focus: list[str] | None = None, chunk: int = 2000,
+) -> list[Issue]:
+    """The core shapes, compiled to SPARQL (:mod:`kg_builder.shacl`), run on the store (or on ``focus`` only)."""
     from kg_builder import shacl
 
+    if focus is not None and not focus:
+        return []
     out = []
-    for v in shacl.run(store, checks, union=union, threads=threads):
+    for v in shacl.run(store, checks, union=union, threads=threads, focus=focus, chunk=chunk):
         article, quote = _store_context(store, v.focus, base, union)
         out.append(Issue(v.check.severity, v.focus, v.check.path, v.check.message, shape=v.check.shape,
                          value=v.value, article=article, quote=quote))
@@ -155,30 +162,38 @@ def _store_context(store: ox.Store, focus: str, base: str, union: bool = True) -
     return None, None
 
 
-def sanity(store: ox.Store, sanity_dir: Path, base: str = DEFAULT_BASE, *, union: bool = True) -> list[Issue]:
-    """The warning checks, each a ``SELECT ?focus ?message`` over the union graph."""
-    out = []
+def focused(query: str, focus: list[str]) -> str:
+    """A sanity query restricted to ``focus``: ``VALUES ?focus`` opens its WHERE clause.
+
+    Sanity queries are ``SELECT ?focus ?message WHERE { ... }`` (shapes/sanity/README
+    convention); the first ``WHERE {`` is the query's own.
+    """
+    at = re.search(r"WHERE\s*\{", query, re.IGNORECASE)
+    if at is None:
+        raise ValueError("a sanity query must be SELECT ?focus ?message WHERE { ... }")
+    values = " ".join(f"<{iri}>" for iri in focus)
+    return f"{query[:at.end()]} VALUES ?focus {{ {values} }} {query[at.end():]}"
+
+
+def sanity(
+    store: ox.Store, sanity_dir: Path, base: str = DEFAULT_BASE, *, union: bool = True,
+    focus: list[str] | None = None, chunk: int = 2000,
+) -> list[Issue]:
+    """The warning checks, each a ``SELECT ?focus ?message`` over the union graph (or about ``focus`` only)."""
+    out: list[Issue] = []
     for path in sorted(sanity_dir.glob("*.rq")):
-        query = rebase(path.read_text(encoding="utf-8"), base)
-        severity = "Info" if "# severity: info" in query.lower() else "Warning"
-        for row in store.query(query, use_default_graph_as_union=union):
-            focus = row["focus"]
-            message = row["message"]
-            article = quote = None
-            for sol in store.query(
-                f"""PREFIX okg: <{base}def/okg#>
-                   PREFIX oa: <http://www.w3.org/ns/oa#> PREFIX prov: <http://www.w3.org/ns/prov#>
-                   SELECT ?f ?a ?q WHERE {{ ?f prov:wasDerivedFrom ?a .
-                     OPTIONAL {{ ?f okg:evidence/oa:hasSelector/oa:exact ?q }} }} LIMIT 1""",
-                use_default_graph_as_union=union,
-                substitutions={ox.Variable("f"): focus},
-            ):
-                article = sol["a"].value if sol["a"] else None
-                quote = sol["q"].value if sol["q"] else None
-            out.append(
-                Issue(severity, focus.value, None, message.value if message else path.stem,
-                      shape=f"{SANITY_SHAPE}{path.stem}", article=article, quote=quote)
-            )
+        text = rebase(path.read_text(encoding="utf-8"), base)
+        severity = "Info" if "# severity: info" in text.lower() else "Warning"
+        if focus is None:
+            queries = [text]
+        else:
+            queries = [focused(text, focus[i : i + chunk]) for i in range(0, len(focus), chunk)]
+        rows = [row for query in queries for row in store.query(query, use_default_graph_as_union=union)]
+        for row in rows:
+            node, message = row["focus"], row["message"]
+            article, quote = _store_context(store, node.value, base, union)
+            out.append(Issue(severity, node.value, None, message.value if message else path.stem,
+                             shape=f"{SANITY_SHAPE}{path.stem}", article=article, quote=quote))
     return out
 
 
