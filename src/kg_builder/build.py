@@ -2,35 +2,59 @@
 
 ingest -> extract (+ link) -> emit -> consolidate -> validate -> store.
 Outputs in ``OUT``: ``kg.nq`` (every named graph), ``store/`` (pyoxigraph),
-``report/`` (validation and build report). Outputs are replaced only when
-the new graph conforms: a failed build leaves the previous ``kg.nq`` and
-``store/`` in place, so a server keeps serving the last good graph.
+``report/`` (validation and build report), ``manifest.sqlite`` (what the next
+build needs to redo only what changed) and ``cache/`` (extractions).
+
+Two ways to the same graph:
+
+* a **clean** build reads every file, emits every segment
+  (:mod:`kg_builder.segments`), bulk-loads a new store and validates all of it;
+* an **incremental** build (the default when ``OUT`` holds the manifest of a
+  build with the same code, rules, ontology, shapes, curation and settings)
+  re-reads only the files whose size or mtime changed, re-emits their
+  articles and the result groups those touch, applies the difference to a
+  checkpoint of the live store (RocksDB hard links: instant), validates the
+  nodes the change touched, and writes the new dump by copying the unchanged
+  byte ranges of the old one. Its ``kg.nq`` is byte for byte the clean
+  build's, but for the run's times (``tests/test_incremental.py``).
+
+Either way, outputs are replaced only when the new graph conforms: a failed
+build leaves the previous ``kg.nq``, ``store/`` and manifest in place, so a
+server keeps serving the last good graph.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import hashlib
+import json
 import os
-
-import pyoxigraph as ox
+import shutil
 import subprocess
 import time
-from decimal import Decimal
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+import pyoxigraph as ox
+from rdflib import URIRef
 
-from rdflib import BNode, Graph, Literal, URIRef
-
-from kg_builder import consolidate, curation, parallel, shacl, store, validate
+from kg_builder import curation, dump, parallel, segments, shacl, store, validate
 from kg_builder.cache import ExtractionCache, reference_hash
-from kg_builder.config import PROJECT_ROOT, Settings
-from kg_builder.emit import Emitter, RunInfo, Triples
-from kg_builder.ingest import IngestError, read_corpus
-from kg_builder.iri import short_hash
+from kg_builder.config import PACKAGE_ROOT, PROJECT_ROOT, Settings
+from kg_builder.consolidate import RankedClaim
+from kg_builder.emit import RunInfo, run_iri
+from kg_builder.extract import extract
+from kg_builder.ingest import FileStat, IngestError, merge_duplicates, read_file, scan
+from kg_builder.iri import Iris, short_hash
 from kg_builder.link import Gazetteer
-from kg_builder.model import Article, Entity, Extraction
+from kg_builder.manifest import LAYOUT_VERSION, MANIFEST, ArticleRecord, FileRecord, Manifest
+from kg_builder.model import Article, Extraction
+from kg_builder.segments import Assembler
 
 BUILD_ID_FILE = "build-id"
+DUMP = "kg.nq"
+CURATION = "curation"  # the contributor name of curators' claims among a group's members
 
 
 class BuildError(Exception):
@@ -48,11 +72,93 @@ class BuildResult:
     unlinked: list[dict[str, str]] = field(default_factory=list)
     build_id: str = ""
     extracted: int = 0  # articles extracted by this build
-    cached: int = 0  # articles whose extraction came from the cache
+    cached: int = 0  # articles whose extraction was not redone (from the cache, or untouched)
+    incremental: bool = False
+    reason: str = ""  # why the build was a clean one (empty for an incremental build)
 
     @property
     def ok(self) -> bool:
         return self.conforms
+
+
+def build(settings: Settings, *, strict: bool = False, full: bool = False) -> BuildResult:
+    """Run the pipeline; replace the outputs only on success.
+
+    Incremental when ``OUT`` holds a usable manifest and ``full`` is not set;
+    the result's ``reason`` says why a build was a clean one.
+    """
+    out = settings.out_dir
+    out.mkdir(parents=True, exist_ok=True)
+    with _lock(out):
+        started = _now()
+        print_ = fingerprint(settings)
+        previous, reason = (None, "--full was given") if full else _usable_manifest(out, print_)
+        if previous is not None:
+            try:
+                return _Incremental(settings, strict, started, print_, previous).run()
+            except _NeedsClean as exc:
+                reason = str(exc)
+            finally:
+                previous.close()
+        return _Clean(settings, strict, started, print_, reason).run()
+
+
+# --- what the graph depends on besides the corpus ----------------------------------------
+
+def fingerprint(settings: Settings) -> dict[str, str]:
+    """Hashes of everything except the corpus that shapes the graph, by part: settings, code, reference
+    data, ontology, shapes, curation. An incremental build is only done on top of a build with the same."""
+    def digest(*files: Path, text: str = "") -> str:
+        h = hashlib.sha256(text.encode())
+        for path in files:
+            h.update(str(path).encode() + b"\0" + path.read_bytes())
+        return h.hexdigest()[:16]
+
+    def under(folder: Path, pattern: str) -> list[Path]:
+        return sorted(p for p in folder.glob(pattern) if p.is_file()) if folder.is_dir() else []
+
+    keys = ("base", "software_version", "rules_version", "quote_context_chars", "max_quote_chars", "max_article_bytes")
+    setting_text = "".join(f"{k}={getattr(settings, k)}\n" for k in keys)
+    setting_text += f"corpus={settings.corpus_dir.resolve()}\nlayout={LAYOUT_VERSION}\n"
+    code = [p for p in sorted(PACKAGE_ROOT.rglob("*.py")) if "server" not in p.relative_to(PACKAGE_ROOT).parts]
+    return {
+        "settings": digest(text=setting_text),
+        "code": digest(*code),
+        "reference data": digest(*under(settings.reference_dir, "*.csv")),
+        "ontology": digest(*under(settings.ontology_dir, "*.ttl")),
+        "shapes": digest(*under(settings.shapes_dir, "**/*")),
+        "curation": digest(*under(settings.curation_dir, "*.yaml")),
+    }
+
+
+def _usable_manifest(out: Path, print_: dict[str, str]) -> tuple[Manifest | None, str]:
+    """The last build's manifest if the next build may start from it, else why not."""
+    path = out / MANIFEST
+    if not path.exists() or not (out / DUMP).exists() or not (out / store.STORE_DIR).is_dir():
+        return None, "no earlier build in the output directory"
+    try:
+        m = Manifest(path)
+        layout, old, built = m.meta("layout"), json.loads(m.meta("fingerprint") or "{}"), m.meta("build_id")
+        size = m.meta("dump_size")
+    except Exception:  # a damaged manifest only costs a clean build
+        return None, "the manifest could not be read"
+    problem = None
+    if layout != LAYOUT_VERSION:
+        problem = "the manifest is of another layout"
+    elif changed := [part for part in print_ if old.get(part) != print_[part]]:
+        problem = f"{', '.join(changed)} changed since the last build"
+    elif built != _published_id(out) or size != str((out / DUMP).stat().st_size):
+        problem = "the published outputs are not the ones the manifest describes"
+    if problem:
+        m.close()
+        return None, problem
+    return m, ""
+
+
+# --- helpers shared by both ways -----------------------------------------------------------
+
+class _NeedsClean(Exception):
+    """The change cannot be applied incrementally (e.g. it touches a curated article)."""
 
 
 def _now() -> str:
@@ -69,228 +175,68 @@ def _git_commit() -> str | None:
     return out.stdout.strip() or None if out.returncode == 0 else None
 
 
-class QuadWriter:
-    """Streams triples to ``kg.nq``, each with its named graph.
-
-    Emission goes article by article straight to disk, so memory does not grow
-    with the corpus. Lines are not de-duplicated here (the store does that).
-    """
-
-    def __init__(self, nq: Path, base: str) -> None:
-        self.base = base
-        self.nq = nq.open("w", encoding="utf-8", buffering=1 << 20)
-
-    def write(self, triples: "Graph | Triples", graph: str) -> None:
-        ctx = f" <{self.base}graph/{graph}> .\n"
-        source = canonical_bnodes(triples) if isinstance(triples, Graph) else triples
-        lines = [f"{s.n3()} {p.n3()} {_nq_object(o)}" for s, p, o in source]
-        if isinstance(triples, Graph):
-            lines.sort()  # the reference graph comes from parsed files: give it a stable order
-        self.nq.write("".join(line + ctx for line in lines))
-
-    def close(self) -> None:
-        self.nq.close()
+def _published_id(out: Path) -> str | None:
+    try:
+        return (out / BUILD_ID_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
 
 
-def write_graphs(
-    articles: list[Article], extractions: list[Extraction], gazetteer: Gazetteer, settings: Settings, run: RunInfo,
-    decisions: list[curation.Decision], out: QuadWriter,
-) -> None:
-    """The three named graphs of a build (reference, claims, consolidated), streamed to ``out``."""
-    emitter = Emitter(settings.base)
-    by_id = {a.id: a for a in articles}
+class _lock:
+    """One build at a time per output directory."""
+
+    def __init__(self, out: Path) -> None:
+        self.path = out / ".build.lock"
+
+    def __enter__(self) -> None:
+        self.f = self.path.open("w")
+        try:
+            fcntl.flock(self.f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.f.close()
+            raise BuildError(f"{self.path.parent}: another build is running there") from None
+
+    def __exit__(self, *exc: object) -> None:
+        fcntl.flock(self.f, fcntl.LOCK_UN)
+        self.f.close()
+
+
+def _error_record(rel: str, st: FileStat, e: IngestError) -> FileRecord:
+    return FileRecord(rel, st.size, st.mtime_ns, st.sidecar, None, json.dumps([e.path, e.problem], ensure_ascii=False))
+
+
+def _error_of(r: FileRecord) -> IngestError:
+    path, problem = json.loads(r.problem or "[]")
+    return IngestError(path, problem)
+
+
+def _ranks(decisions: list[curation.Decision], by_id: dict[str, Article], iris: Iris) -> dict[URIRef, str]:
+    """Statement ranks set by curators: claim IRI -> deprecated | preferred (a deprecation wins)."""
+    from kg_builder.emit import Emitter
+
+    emitter = Emitter(iris.base)
     ranks: dict[URIRef, str] = {}
     for d in decisions:
         if not d.added:
             for c in d.claims:
                 iri = emitter.claim_iri(by_id[d.article_id], c)
-                # a deprecation wins over a preference of the same claim
                 if ranks.get(iri) != "deprecated":
                     ranks[iri] = d.rank
-    units: dict[str, Entity] = {}
-    for x in extractions:
-        for u in x.units:
-            units.setdefault(u.key, u)
-    years = {c.year for x in extractions for c in x.claims} | {c.year for d in decisions if d.added for c in d.claims}
-    reference = emitter.reference(settings.ontology_dir, gazetteer, sorted(units.values(), key=lambda e: e.key), years)
-    out.write(reference, "reference")
-    bands = zone_bands(reference, settings.base)
-    del reference
-    part = Triples()
-    run_iri = emitter.run(part, run, articles)
-    out.write(part, "claims")
-    ranked: list[consolidate.RankedClaim] = []
-    for a, x in zip(articles, extractions):
-        part = Triples()
-        emitter.extraction(part, a, x, run_iri, settings.quote_context_chars, ranks)
-        out.write(part, "claims")
-        for c in x.claims:
-            iri = emitter.claim_iri(a, c)
-            ranked.append(consolidate.RankedClaim(iri, a.id, c, ranks.get(iri, "normal")))
-    part = Triples()
-    for d in decisions:
-        a = by_id[d.article_id]
-        made = emitter.curation(part, d, a, settings.quote_context_chars)
-        if d.added:
-            ranked += [consolidate.RankedClaim(iri, a.id, c) for iri, c in zip(made, d.claims)]
-    for article_id, finding in consolidate.cross_findings(ranked, bands):
-        emitter.finding(part, by_id[article_id], finding, settings.quote_context_chars)
-    out.write(part, "claims")
-    part = Triples()
-    consolidate.emit(part, ranked, emitter.iris)
-    out.write(part, "consolidated")
+    return ranks
 
 
-def zone_bands(reference: Graph, base: str) -> dict[int, list[tuple[str, Decimal, Decimal]]]:
-    """Each round's zone bands from the reference data: year -> [(zone slug, min, max)]."""
-    out: dict[int, list[tuple[str, Decimal, Decimal]]] = {}
-    rows = reference.query(
-        """PREFIX okg: <%sdef/okg#>
-           SELECT ?year ?zone ?min ?max WHERE {
-             ?round okg:assessmentYear ?year ; okg:scoreBand ?b .
-             ?b okg:bandConcept ?zone ; okg:minScore ?min ; okg:maxScore ?max .
-             FILTER (CONTAINS(STR(?zone), "/def/zone/")) }""" % base
-    )
-    for year, zone, lo, hi in rows:  # type: ignore[misc]
-        out.setdefault(int(str(year)), []).append((str(zone).rsplit("/", 1)[1], Decimal(str(lo)), Decimal(str(hi))))
-    return out
-
-
-def canonical_bnodes(g: Graph) -> Graph:
-    """``g`` with each blank node named by a hash of what it says (recursively).
-
-    rdflib names blank nodes at random when it parses the ontology files, so
-    two builds would differ; the blank nodes here are trees (a category count,
-    a dimension weight, a creator), and their content names them stably.
-    """
-    memo: dict[BNode, str] = {}
-
-    def label(b: BNode, seen: frozenset[BNode] = frozenset()) -> str:
-        if b in memo:
-            return memo[b]
-        parts = []
-        for p, o in g.predicate_objects(b):
-            if isinstance(o, BNode):
-                o_text = "[cycle]" if o in seen else "_:" + label(o, seen | {b})
-            else:
-                o_text = o.n3()
-            parts.append(f"{p.n3()} {o_text}")
-        memo[b] = "b" + short_hash(*sorted(parts))
-        return memo[b]
-
-    out = Graph()
-    for s, p, o in g:
-        out.add((BNode(label(s)) if isinstance(s, BNode) else s, p, BNode(label(o)) if isinstance(o, BNode) else o))
-    return out
-
-
-def _nq_object(o: object) -> str:
-    """N-Quads for an object: rdflib's n3() of a literal may use triple quotes, which N-Quads does not allow."""
-    if isinstance(o, Literal):
-        text = (str(o).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r"))
-        if o.language:
-            return f'"{text}"@{o.language}'
-        if o.datatype is not None and str(o.datatype) != "http://www.w3.org/2001/XMLSchema#string":
-            return f'"{text}"^^<{o.datatype}>'
-        return f'"{text}"'
-    return o.n3()  # type: ignore[attr-defined]
-
-
-def build(settings: Settings, *, strict: bool = False) -> BuildResult:
-    """Run the pipeline; replace ``OUT/kg.nq`` and ``OUT/store`` only on success."""
-    started = _now()
-    clock = {"start": time.perf_counter()}
-    out = settings.out_dir
-    out.mkdir(parents=True, exist_ok=True)
-    try:
-        gazetteer = Gazetteer.load(settings.reference_dir)
-        corpus = read_corpus(settings.corpus_dir, settings)
-    except (IngestError, OSError) as exc:
-        raise BuildError(str(exc)) from exc
-    if strict and corpus.errors:
-        raise BuildError("; ".join(str(e) for e in corpus.errors))
-    articles = sorted(corpus.articles, key=lambda a: a.source_file)
-    if not articles:
-        raise BuildError(f"{settings.corpus_dir}: no readable article")
-    clock["ingest"] = time.perf_counter()
-    cache = ExtractionCache(out, settings.rules_version, reference_hash(settings.reference_dir))
-    extractions = parallel.extract_all(articles, gazetteer, settings.reference_dir, cache,
-                                       settings.jobs or parallel.default_jobs(), settings.parallel_min_articles)
-    # the graph needs claims, people, findings and units; of the mentions only the unlinked ones (for the
-    # report): dropping the rest keeps memory flat at national scale
-    extractions = [replace(x, mentions=tuple(m for m in x.mentions if m.entity is None)) for x in extractions]
-    clock["extract"] = time.perf_counter()
-    try:
-        decisions = curation.apply(curation.load(settings.curation_dir), articles, extractions)
-    except curation.CurationError as exc:
-        raise BuildError(str(exc)) from exc
-    build_id = short_hash(settings.software_version, settings.rules_version, *(a.sha256 for a in articles),
-                          *(f"{d.entry.file}:{d.entry.index}:{d.rank}" for d in decisions))
-    run = RunInfo(
-        iri=f"{settings.base}id/run/{build_id}",
-        started=started,
-        ended=_now(),
-        software_version=settings.software_version,
-        rules_version=settings.rules_version,
-        git_commit=_git_commit(),
-    )
-    try:
-        checks = shacl.compile_shapes(validate.load_shapes(settings.shapes_dir, settings.base))
-    except (ValueError, OSError, SyntaxError) as exc:
-        raise BuildError(str(exc)) from exc
-    tmp_nq = out / f".kg-{build_id}.nq.tmp"
-    writer = QuadWriter(tmp_nq, settings.base)
-    try:
-        write_graphs(articles, extractions, gazetteer, settings, run, decisions, writer)
-    except (ValueError, OSError, SyntaxError) as exc:
-        raise BuildError(str(exc)) from exc
-    finally:
-        writer.close()
-    clock["emit"] = time.perf_counter()
-    unlinked = _unlinked(articles, extractions)
-    summary = {
-        "started": started,
-        "build_id": build_id,
-        "corpus": str(settings.corpus_dir),
-        "articles": len(articles),
-        "claims": sum(len(x.claims) for x in extractions),
-        "extracted": cache.misses,
-        "from_cache": cache.hits,
-        "curation_decisions": [{"file": d.entry.file, "entry": d.entry.index + 1, "action": d.entry.action,
-                                "curator": d.entry.curator, "claims": len(d.claims)} for d in decisions],
-        "ingest_errors": [{"file": e.path, "problem": e.problem} for e in corpus.errors],
-        "unlinked_mentions": unlinked,
-        "warnings": {a.source_file: list(x.warnings) for a, x in zip(articles, extractions) if x.warnings},
+def _article_report(a: Article, x: Extraction) -> dict:
+    """What the build report lists for one article: its unlinked mentions and warnings."""
+    return {
+        "unlinked": [{"file": a.source_file, "surface": m.surface, "start": str(m.span.start)}
+                     for m in x.mentions if m.entity is None],
+        "warnings": list(x.warnings),
     }
-    report_dir = out / "report"
-    jobs = settings.jobs or parallel.default_jobs()
-    # load the new store beside the live one and validate it there (on disk: memory stays flat)
-    ox_store, tmp_store = store.load_fresh(tmp_nq, out)
-    clock["load"] = time.perf_counter()
-    try:
-        issues = validate.core(ox_store, checks, settings.base, threads=jobs)
-        conforms = not any(i.severity == "Violation" for i in issues)
-        if conforms:
-            issues += validate.sanity(ox_store, settings.shapes_dir / "sanity", settings.base)
-        triples = len(ox_store)
-    finally:
-        del ox_store
-    clock["validate"] = time.perf_counter()
-    if not conforms:
-        store.discard(tmp_store)
-    if not conforms:
-        tmp_nq.unlink(missing_ok=True)
-        summary["conforms"] = False
-        validate.write_report(report_dir, issues, None, summary)
-        return BuildResult(False, len(articles), summary["claims"], 0, list(corpus.errors), issues, unlinked,
-                           build_id, cache.misses, cache.hits)
-    summary.update({"conforms": True, "triples": triples, "seconds": _stages(clock)})
-    os.replace(tmp_nq, out / "kg.nq")
-    store.publish(tmp_store, out)
-    (out / BUILD_ID_FILE).write_text(f"{build_id}-{started}\n", encoding="utf-8")
-    validate.write_report(report_dir, issues, None, summary)
-    return BuildResult(True, len(articles), summary["claims"], triples, list(corpus.errors), issues, unlinked, build_id,
-                       cache.misses, cache.hits)
+
+
+def _build_id(settings: Settings, shas: list[str], decisions: list[curation.Decision]) -> str:
+    return short_hash(settings.software_version, settings.rules_version, *shas,
+                      *(f"{d.entry.file}:{d.entry.index}:{d.rank}" for d in decisions))
 
 
 def _stages(clock: dict[str, float]) -> dict[str, float]:
@@ -300,10 +246,499 @@ def _stages(clock: dict[str, float]) -> dict[str, float]:
         "total": round(clock[names[-1]] - clock[names[0]], 3)}
 
 
-def _unlinked(articles: list[Article], extractions: list[Extraction]) -> list[dict[str, str]]:
-    return [
-        {"file": a.source_file, "surface": m.surface, "start": str(m.span.start)}
-        for a, x in zip(articles, extractions)
-        for m in x.mentions
-        if m.entity is None
-    ]
+def _issue_dicts(issues: list[validate.Issue]) -> list[dict]:
+    from dataclasses import asdict
+
+    return [asdict(i) for i in issues]
+
+
+class _Build:
+    """What a clean and an incremental build share: settings, clock, shapes, publishing."""
+
+    incremental = False
+
+    reason = ""
+
+    def __init__(self, settings: Settings, strict: bool, started: str, print_: dict[str, str]) -> None:
+        self.s = settings
+        self.strict = strict
+        self.started = started
+        self.print_ = print_
+        self.out = settings.out_dir
+        self.clock = {"start": time.perf_counter()}
+        self.iris = Iris(settings.base)
+        self.jobs = settings.jobs or parallel.default_jobs()
+        self.cache = ExtractionCache(self.out, settings.rules_version, reference_hash(settings.reference_dir))
+        self.tag = short_hash(started, os.getpid(), time.perf_counter_ns())[:8]
+
+    def mark(self, stage: str) -> None:
+        self.clock[stage] = time.perf_counter()
+
+    def checks(self) -> list[shacl.Check]:
+        try:
+            return shacl.compile_shapes(validate.load_shapes(self.s.shapes_dir, self.s.base))
+        except (ValueError, OSError, SyntaxError) as exc:
+            raise BuildError(str(exc)) from exc
+
+    def run_info(self) -> RunInfo:
+        return RunInfo(
+            iri=run_iri(self.iris, self.s.software_version, self.s.rules_version),
+            started=self.started,
+            ended=_now(),
+            software_version=self.s.software_version,
+            rules_version=self.s.rules_version,
+            git_commit=_git_commit(),
+        )
+
+    def load_curation(self) -> list[curation.Entry]:
+        try:
+            return curation.load(self.s.curation_dir)
+        except curation.CurationError as exc:
+            raise BuildError(str(exc)) from exc
+
+    def apply_curation(self, entries: list[curation.Entry], articles: list[Article],
+                       extractions: list[Extraction]) -> list[curation.Decision]:
+        try:
+            return curation.apply(entries, articles, extractions)
+        except curation.CurationError as exc:
+            raise BuildError(str(exc)) from exc
+
+    def finish(
+        self, *, conforms: bool, issues: list[validate.Issue], summary: dict, tmp_nq: Path, tmp_store: Path,
+        manifest: Manifest, triples: int, build_id: str, articles: int, claims: int,
+        errors: list[IngestError], unlinked: list[dict[str, str]], extracted: int,
+    ) -> BuildResult:
+        """Publish the outputs if the graph conforms; otherwise drop them and keep the previous ones."""
+        report_dir = self.out / "report"
+        summary.update({"incremental": self.incremental, "clean_because": self.reason, "extracted": extracted,
+                        "from_cache": articles - extracted})
+        if not conforms:
+            store.discard(tmp_store)
+            tmp_nq.unlink(missing_ok=True)
+            manifest.close()
+            manifest.path.unlink(missing_ok=True)
+            summary["conforms"] = False
+            validate.write_report(report_dir, issues, None, summary)
+            return BuildResult(False, articles, claims, 0, errors, issues, unlinked, build_id, extracted,
+                               articles - extracted, self.incremental, self.reason)
+        stamp = f"{build_id}-{self.started}"
+        manifest.replace_issues(_issue_dicts(issues))
+        manifest.set_meta("triples", str(triples))
+        manifest.set_meta("fingerprint", json.dumps(self.print_, sort_keys=True))
+        manifest.set_meta("build_id", stamp)
+        manifest.set_meta("dump_size", str(tmp_nq.stat().st_size))
+        manifest.commit()
+        manifest.close()
+        os.replace(tmp_nq, self.out / DUMP)
+        store.publish(tmp_store, self.out)
+        os.replace(manifest.path, self.out / MANIFEST)
+        (self.out / BUILD_ID_FILE).write_text(f"{stamp}\n", encoding="utf-8")
+        self.mark("publish")
+        summary.update({"conforms": True, "triples": triples, "seconds": _stages(self.clock)})
+        validate.write_report(report_dir, issues, None, summary)
+        return BuildResult(True, articles, claims, triples, errors, issues, unlinked, build_id, extracted,
+                           articles - extracted, self.incremental, self.reason)
+
+
+# --- the clean build -----------------------------------------------------------------------
+
+class _Clean(_Build):
+    def __init__(self, settings: Settings, strict: bool, started: str, print_: dict[str, str], reason: str) -> None:
+        super().__init__(settings, strict, started, print_)
+        self.reason = reason
+
+    def run(self) -> BuildResult:
+        s, out = self.s, self.out
+        try:
+            gazetteer = Gazetteer.load(s.reference_dir)
+            if not s.corpus_dir.is_dir():
+                raise IngestError(s.corpus_dir, "corpus directory does not exist")
+            stats = scan(s.corpus_dir)
+        except (IngestError, OSError) as exc:
+            raise BuildError(str(exc)) from exc
+        read = {rel: read_file(s.corpus_dir / rel, s.corpus_dir, s) for rel in stats}
+        errors = [r for r in read.values() if isinstance(r, IngestError)]
+        if self.strict and errors:
+            raise BuildError("; ".join(str(e) for e in errors))
+        articles = merge_duplicates([r for r in read.values() if isinstance(r, Article)])
+        if not articles:
+            raise BuildError(f"{s.corpus_dir}: no readable article")
+        self.mark("ingest")
+        extractions = parallel.extract_all(articles, gazetteer, s.reference_dir, self.cache, self.jobs,
+                                           s.parallel_min_articles)
+        # the graph needs claims, people, findings and units; of the mentions only the unlinked ones (for the
+        # report): dropping the rest keeps memory flat at national scale
+        extractions = [replace(x, mentions=tuple(m for m in x.mentions if m.entity is None)) for x in extractions]
+        self.mark("extract")
+        decisions = self.apply_curation(self.load_curation(), articles, extractions)
+        by_id = {a.id: a for a in articles}
+        checks = self.checks()
+        run = self.run_info()
+        build_id = _build_id(s, [a.sha256 for a in articles], decisions)
+
+        asm = Assembler(s.base, run.iri, s.quote_context_chars, ranks=_ranks(decisions, by_id, self.iris))
+        try:
+            ref = asm.reference(s.ontology_dir, gazetteer)
+        except (ValueError, OSError, SyntaxError) as exc:
+            raise BuildError(str(exc)) from exc
+        asm.curated_years = ref.curated_years
+        manifest = Manifest.create(out / f".manifest-{self.tag}.tmp")
+        tmp_nq = out / f".kg-{self.tag}.nq.tmp"
+        writer = dump.DumpWriter(tmp_nq)
+        items: dict[str, list[str]] = {}
+        counts: Counter[str] = Counter()
+        by_group: dict[str, list[RankedClaim]] = defaultdict(list)
+        records = []
+        try:
+            writer.write(segments.REFERENCE, segments.ORDER[segments.REFERENCE], ref.lines)
+            writer.write(segments.RUN, segments.ORDER[segments.RUN], asm.run(run))
+            for a, x in zip(articles, extractions):
+                part = asm.article(a, x)
+                writer.write(segments.article_key(a.id), segments.article_order(a.source_file), part.lines)
+                for item, item_lines in part.shared.items():
+                    items.setdefault(item, item_lines)
+                    counts[item] += 1
+                for g, rcs in segments.group_claims([part.ranked]).items():
+                    by_group[g] += rcs
+                records.append(ArticleRecord(a.id, a.sha256, a.source_file, len(x.claims), _article_report(a, x),
+                                             part.groups, tuple(sorted(part.shared))))
+            cur = asm.curation(decisions, by_id)
+            for item, item_lines in cur.shared.items():
+                items.setdefault(item, item_lines)
+                counts[item] += 1
+            curated_groups = segments.group_claims([cur.ranked])
+            for g, rcs in curated_groups.items():
+                by_group[g] += rcs
+            shared_lines = sorted({line for item in counts for line in items[item]})
+            writer.write(segments.SHARED, segments.ORDER[segments.SHARED], shared_lines)
+            writer.write(segments.CURATION, segments.ORDER[segments.CURATION], cur.lines)
+            for g in sorted(by_group):
+                writer.write(segments.group_key(g), segments.group_order(g), asm.group(by_group[g], ref.bands))
+        except (ValueError, OSError) as exc:
+            writer.close()
+            tmp_nq.unlink(missing_ok=True)
+            manifest.close()
+            manifest.path.unlink(missing_ok=True)
+            raise BuildError(str(exc)) from exc
+        writer.close()
+        self.mark("emit")
+
+        # the manifest: what the next build starts from
+        files = []
+        for rel, st in stats.items():
+            r = read[rel]
+            files.append(_error_record(rel, st, r) if isinstance(r, IngestError)
+                         else FileRecord(rel, st.size, st.mtime_ns, st.sidecar, r.id, None))
+        manifest.put_files(files)
+        manifest.put_articles(records)
+        manifest.add_group_members((g, CURATION) for g in curated_groups)
+        manifest.add_shared_counts(items, counts)
+        manifest.replace_segments(writer.segments)
+        manifest.set_meta("run", run.iri)
+        manifest.set_meta("bands", json.dumps(segments.bands_to_json(ref.bands)))
+        manifest.set_meta("curated_years", json.dumps(sorted(ref.curated_years)))
+
+        claims = sum(len(x.claims) for x in extractions)
+        unlinked = [u for r in records for u in r.report["unlinked"]]
+        summary = {
+            "started": self.started, "build_id": build_id, "corpus": str(s.corpus_dir), "articles": len(articles),
+            "claims": claims, "curation_decisions": _decisions_summary(decisions),
+            "ingest_errors": [{"file": e.path, "problem": e.problem} for e in errors],
+            "unlinked_mentions": unlinked,
+            "warnings": {r.source_file: r.report["warnings"] for r in records if r.report["warnings"]},
+        }
+        # load the new store beside the live one and validate it there (on disk: memory stays flat)
+        ox_store, tmp_store = store.load_fresh(tmp_nq, out)
+        self.mark("load")
+        try:
+            issues = validate.core(ox_store, checks, s.base, threads=self.jobs)
+            conforms = not any(i.severity == "Violation" for i in issues)
+            if conforms:
+                issues += validate.sanity(ox_store, s.shapes_dir / "sanity", s.base)
+            triples = len(ox_store)
+        finally:
+            del ox_store
+        self.mark("validate")
+        return self.finish(conforms=conforms, issues=issues, summary=summary, tmp_nq=tmp_nq, tmp_store=tmp_store,
+                           manifest=manifest, triples=triples, build_id=build_id, articles=len(articles),
+                           claims=claims, errors=errors, unlinked=unlinked, extracted=self.cache.misses)
+
+
+def _decisions_summary(decisions: list[curation.Decision]) -> list[dict]:
+    return [{"file": d.entry.file, "entry": d.entry.index + 1, "action": d.entry.action,
+             "curator": d.entry.curator, "claims": len(d.claims)} for d in decisions]
+
+
+# --- the incremental build -----------------------------------------------------------------
+
+class _Incremental(_Build):
+    incremental = True
+
+    def __init__(self, settings: Settings, strict: bool, started: str, print_: dict[str, str],
+                 previous: Manifest) -> None:
+        super().__init__(settings, strict, started, print_)
+        self.previous = previous
+        self._gazetteer: Gazetteer | None = None
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            self._gazetteer = Gazetteer.load(self.s.reference_dir)
+        return self._gazetteer
+
+    def run(self) -> BuildResult:
+        s, out = self.s, self.out
+        if not s.corpus_dir.is_dir():
+            raise BuildError(f"{s.corpus_dir}: corpus directory does not exist")
+        old_dump = out / DUMP
+        # 1. which files changed (size, mtime, sidecar), and what they read as now
+        stats = scan(s.corpus_dir)
+        old_files = self.previous.files()
+        changed = {rel for rel, st in stats.items()
+                   if (r := old_files.get(rel)) is None or FileStat(r.size, r.mtime_ns, r.sidecar) != st}
+        gone = set(old_files) - set(stats)
+        read = {rel: read_file(s.corpus_dir / rel, s.corpus_dir, s) for rel in sorted(changed)}
+        # file -> article id, before and after
+        before = {rel: r.article for rel, r in old_files.items() if r.article}
+        after = {rel: aid for rel, aid in before.items() if rel not in changed and rel not in gone}
+        after.update({rel: r.id for rel, r in read.items() if isinstance(r, Article)})
+        files_of: dict[str, list[str]] = defaultdict(list)
+        for rel in sorted(after):
+            files_of[after[rel]].append(rel)
+        old_files_of: dict[str, list[str]] = defaultdict(list)
+        for rel in sorted(before):
+            old_files_of[before[rel]].append(rel)
+        touched = sorted({aid for aid in files_of if files_of[aid] != old_files_of.get(aid)} |
+                         {after[rel] for rel in changed if rel in after})
+        removed = sorted(aid for aid in old_files_of if aid not in files_of)
+        errors = [_error_of(r) for rel, r in old_files.items() if r.problem and rel not in changed and rel not in gone]
+        errors += [r for r in read.values() if isinstance(r, IngestError)]
+        errors.sort(key=lambda e: e.path)
+        if self.strict and errors:
+            raise BuildError("; ".join(str(e) for e in errors))
+        if not files_of:
+            raise BuildError(f"{s.corpus_dir}: no readable article")
+        n_changed = len(changed | gone)
+        if n_changed > max(s.incremental_max_share * len(stats), s.incremental_always_below):
+            raise _NeedsClean(f"{n_changed} of {len(stats)} files changed: a clean build is as quick")
+        # 2. the touched articles, read and extracted
+        new_articles: dict[str, Article] = {}
+        for aid in touched:
+            primary = files_of[aid][0]
+            got = read.get(primary) or read_file(s.corpus_dir / primary, s.corpus_dir, s)
+            if not isinstance(got, Article) or got.id != aid:
+                raise _NeedsClean(f"{primary} changed while it was read")
+            new_articles[aid] = replace(got, also_source_files=tuple(files_of[aid][1:]))
+        self.mark("ingest")
+        new_x = {aid: self._extraction(a) for aid, a in new_articles.items()}
+        self.mark("extract")
+
+        # 3. curation (unchanged, by the fingerprint) and its articles, which must not be touched
+        entries = self.load_curation()
+        curated_names = {e.article for e in entries}
+        old_records = self.previous.articles(sorted(set(touched) | set(removed)))
+        for aid in set(touched) | set(removed):
+            names = {aid, *files_of.get(aid, ()), *old_files_of.get(aid, ())}
+            if aid in old_records:
+                names.add(old_records[aid].sha256)
+            if aid in new_articles:
+                names.add(new_articles[aid].sha256)
+            if names & curated_names:
+                raise _NeedsClean(f"a curated article changed ({sorted(names & curated_names)[0]}): "
+                                  "curators' decisions may now apply elsewhere")
+        curated_ids = sorted({aid for n in curated_names
+                              if (aid := after.get(n) or (n if n in files_of else self.previous.article_with_sha(n)))})
+        curated_articles = [self._article(aid, files_of[aid]) for aid in curated_ids if aid in files_of]
+        decisions = self.apply_curation(entries, curated_articles,
+                                        [self._cached(a.sha256, a.id) for a in curated_articles])
+        by_id = {a.id: a for a in curated_articles} | new_articles
+        ranks = _ranks(decisions, by_id, self.iris)
+        run = self.run_info()
+        if run.iri != self.previous.meta("run"):
+            raise _NeedsClean("the run changed")
+        bands = segments.bands_from_json(json.loads(self.previous.meta("bands") or "{}"))
+        asm = Assembler(s.base, run.iri, s.quote_context_chars,
+                        frozenset(json.loads(self.previous.meta("curated_years") or "[]")), ranks)
+
+        # 4. the new segments, and what leaves and enters the shared nodes
+        manifest = self._manifest_copy()
+        old_segments = manifest.segments()
+        written: dict[str, tuple[str, list[str]]] = {}
+        replaced: set[str] = set()
+        parts = {}
+        new_records = []
+        for aid in touched:
+            a, x = new_articles[aid], new_x[aid]
+            part = asm.article(a, x)
+            parts[aid] = part
+            written[segments.article_key(aid)] = (segments.article_order(a.source_file), part.lines)
+            new_records.append(ArticleRecord(aid, a.sha256, a.source_file, len(x.claims), _article_report(a, x),
+                                             part.groups, tuple(sorted(part.shared))))
+        replaced |= {segments.article_key(aid) for aid in set(touched) | set(removed)}
+        old_shared = manifest.shared_items({i for r in old_records.values() for i in r.shared})
+        left: set[str] = set()
+        entered: set[str] = set()
+        for r in old_records.values():
+            _, gone_lines = manifest.add_shared({i: old_shared[i] for i in r.shared}, -1)
+            left |= gone_lines
+        for aid in touched:
+            new_lines, _ = manifest.add_shared(parts[aid].shared, +1)
+            entered |= new_lines
+        manifest.drop_articles(old_records.values())
+        manifest.put_articles(new_records)
+
+        # 5. the groups the change touches, consolidated again from all their claims
+        groups = sorted({g for r in old_records.values() for g in r.groups} |
+                        {g for p in parts.values() for g in p.groups})
+        cur = asm.curation(decisions, by_id)
+        curated_by_group = segments.group_claims([cur.ranked])
+        focus_claims: set[str] = set()
+        for g in groups:
+            members = [m for m in manifest.group_members(g) if m != CURATION]
+            ranked = self._group_claims(g, manifest.articles(members), parts, asm) + curated_by_group.get(g, [])
+            key = segments.group_key(g)
+            replaced.add(key)
+            if ranked:
+                written[key] = (segments.group_order(g), asm.group(ranked, bands))
+            focus_claims |= {str(rc.iri) for rc in ranked}
+        written[segments.RUN] = (segments.ORDER[segments.RUN], asm.run(run))
+        replaced.add(segments.RUN)
+        if left or entered:
+            written[segments.SHARED] = (segments.ORDER[segments.SHARED], manifest.shared_lines())
+            replaced.add(segments.SHARED)
+        self.mark("emit")
+
+        # 6. the difference, applied to a checkpoint of the live store
+        old_lines: set[str] = set()
+        for seg, seg_lines in dump.read_segments(old_dump, [old_segments[k] for k in replaced if k in old_segments]):
+            if seg.key != segments.SHARED:
+                old_lines.update(seg_lines)
+        new_lines = {line for k, (_, seg_lines) in written.items() if k != segments.SHARED for line in seg_lines}
+        removals = (old_lines - new_lines) | (left - entered)
+        additions = (new_lines - old_lines) | (entered - left)
+        if any("_:" in line for line in removals | additions):
+            raise _NeedsClean("a changed segment names a blank node")  # only the reference segment may
+        tmp_store = out / f".store-{self.tag}"
+        live = store.open_store(out)
+        live.backup(str(tmp_store))
+        del live
+        ox_store = ox.Store(str(tmp_store))
+        removed_quads, added_quads = _quads(removals), _quads(additions)
+        triples = int(self.previous.meta("triples") or "0") + _apply(ox_store, removed_quads, added_quads)
+        self.mark("load")
+
+        # 7. validate what the change touched; keep the issues found elsewhere before
+        focus = sorted(_iris(removed_quads + added_quads) | focus_claims)
+        checks = self.checks()
+        try:
+            fresh = validate.core(ox_store, checks, s.base, threads=self.jobs, focus=focus)
+            conforms = not any(i.severity == "Violation" for i in fresh)
+            if conforms:
+                fresh += validate.sanity(ox_store, s.shapes_dir / "sanity", s.base, focus=focus)
+            ox_store.flush()
+        finally:
+            del ox_store
+        focus_set = set(focus)
+        kept = [validate.Issue(**i) for i in manifest.issues() if i["focus"] not in focus_set]
+        issues = sorted(kept + fresh, key=lambda i: (i.severity != "Violation", i.focus, i.path or "", i.message))
+        self.mark("validate")
+
+        # 8. the new dump and manifest
+        keep = [seg for k, seg in old_segments.items() if k not in replaced]
+        tmp_nq = out / f".kg-{self.tag}.nq.tmp"
+        new_segments = dump.splice(old_dump, tmp_nq, keep, written)
+        manifest.replace_segments(new_segments)
+        records_files = [(_error_record(rel, stats[rel], r) if isinstance(r, IngestError)
+                          else FileRecord(rel, stats[rel].size, stats[rel].mtime_ns, stats[rel].sidecar, r.id, None))
+                         for rel, r in read.items()]
+        manifest.drop_files(gone)
+        manifest.put_files(records_files)
+
+        summary_rows = manifest.article_summary()
+        build_id = _build_id(s, [sha for _, sha, _, _ in summary_rows], decisions)
+        reports = [(f, json.loads(rep)) for f, _, _, rep in summary_rows]
+        unlinked = [u for _, rep in reports for u in rep["unlinked"]]
+        claims = sum(n for _, _, n, _ in summary_rows)
+        summary = {
+            "started": self.started, "build_id": build_id, "corpus": str(s.corpus_dir),
+            "articles": len(summary_rows), "claims": claims, "curation_decisions": _decisions_summary(decisions),
+            "ingest_errors": [{"file": e.path, "problem": e.problem} for e in errors],
+            "unlinked_mentions": unlinked,
+            "warnings": {f: rep["warnings"] for f, rep in reports if rep["warnings"]},
+            "changed_files": sorted(changed | gone), "articles_touched": len(touched) + len(removed),
+            "groups_touched": len(groups), "quads_removed": len(removals), "quads_added": len(additions),
+        }
+        return self.finish(conforms=conforms, issues=issues, summary=summary, tmp_nq=tmp_nq, tmp_store=tmp_store,
+                           manifest=manifest, triples=triples, build_id=build_id, articles=len(summary_rows),
+                           claims=claims, errors=errors, unlinked=unlinked, extracted=self.cache.misses)
+
+    # -- helpers ------------------------------------------------------------------------
+    def _manifest_copy(self) -> Manifest:
+        tmp = self.out / f".manifest-{self.tag}.tmp"
+        self.previous.db.commit()
+        shutil.copyfile(self.previous.path, tmp)
+        return Manifest(tmp)
+
+    def _article(self, aid: str, files: list[str]) -> Article:
+        got = read_file(self.s.corpus_dir / files[0], self.s.corpus_dir, self.s)
+        if not isinstance(got, Article) or got.id != aid:
+            raise _NeedsClean(f"{files[0]} changed while it was read")
+        return replace(got, also_source_files=tuple(files[1:]))
+
+    def _extraction(self, a: Article) -> Extraction:
+        x = self.cache.get(a.sha256)
+        if x is None or x.article_id != a.id:
+            x = extract(a, self.gazetteer)
+            self.cache.put(a.sha256, x)
+        return replace(x, mentions=tuple(m for m in x.mentions if m.entity is None))
+
+    def _cached(self, sha: str, aid: str) -> Extraction:
+        """An unchanged article's extraction, from the cache (not counted: this build did not redo it)."""
+        x = self.cache.peek(sha)
+        if x is None or x.article_id != aid:
+            raise _NeedsClean(f"the extraction cache lost article {aid}")
+        return x
+
+    def _group_claims(self, group: str, members: dict[str, ArticleRecord], parts: dict[str, segments.ArticlePart],
+                      asm: Assembler) -> list[RankedClaim]:
+        """The claims of one group, in the order a clean build has them (articles by source file)."""
+        out: list[RankedClaim] = []
+        for aid, r in sorted(members.items(), key=lambda kv: kv[1].source_file):
+            if aid in parts:
+                ranked = parts[aid].ranked
+            else:
+                ranked = []
+                for c in self._cached(r.sha256, aid).claims:
+                    iri = asm.emitter.claim_iri(aid, c)
+                    ranked.append(RankedClaim(iri, aid, c, asm.ranks.get(iri, "normal")))
+            out += [rc for rc in ranked if segments.group_of(rc.claim) == group]
+        return out
+
+
+def _quads(lines: set[str]) -> list[ox.Quad]:
+    return list(ox.parse("".join(sorted(lines)).encode("utf-8"), ox.RdfFormat.N_QUADS)) if lines else []
+
+
+def _apply(st: ox.Store, removals: list[ox.Quad], additions: list[ox.Quad]) -> int:
+    """Remove and add quads; the change in the number of quads in the store."""
+    delta = 0
+    for q in removals:
+        if q in st:
+            st.remove(q)
+            delta -= 1
+    for q in additions:
+        if q not in st:
+            st.add(q)
+            delta += 1
+    return delta
+
+
+def _iris(quads: list[ox.Quad]) -> set[str]:
+    """The subject and object IRIs of quads (the nodes whose description changed)."""
+    out = set()
+    for q in quads:
+        if isinstance(q.subject, ox.NamedNode):
+            out.add(q.subject.value)
+        if isinstance(q.object, ox.NamedNode):
+            out.add(q.object.value)
+    return out

@@ -46,15 +46,20 @@ class ExtractionCache:
         return self.dir / sha256[:2] / f"{sha256}.json"
 
     def get(self, sha256: str) -> Extraction | None:
-        path = self._path(sha256)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            x = from_json(data)
-        except (OSError, ValueError, KeyError, TypeError):
+        """The cached extraction, counted as a hit or a miss of this build."""
+        x = self.peek(sha256)
+        if x is None:
             self.misses += 1
-            return None
-        self.hits += 1
+        else:
+            self.hits += 1
         return x
+
+    def peek(self, sha256: str) -> Extraction | None:
+        """The cached extraction, not counted (for an article this build does not extract)."""
+        try:
+            return from_json(json.loads(self._path(sha256).read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
 
     def put(self, sha256: str, x: Extraction) -> None:
         path = self._path(sha256)

@@ -38,7 +38,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     s = _settings(args)
     try:
-        result = build(s, strict=args.strict)
+        result = build(s, strict=args.strict, full=args.full)
     except BuildError as exc:
         print(f"kg build: failed, nothing replaced: {exc}", file=sys.stderr)
         return 2
@@ -58,9 +58,11 @@ def cmd_build(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    how = "incremental" if result.incremental else f"clean ({result.reason})" if result.reason else "clean"
     print(
         f"kg build: {result.articles} articles, {result.claims} claims, {result.triples} quads; "
-        f"conforms ({len(warnings)} warnings). Output in {s.out_dir}"
+        f"conforms ({len(warnings)} warnings). {how} build: {result.extracted} articles extracted. "
+        f"Output in {s.out_dir}"
     )
     return 0
 
@@ -194,6 +196,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default=None, help="output directory (default: build/)")
     b.add_argument("--shapes", default=None, help="SHACL shapes directory (default: shapes/)")
     b.add_argument("--strict", action="store_true", help="fail on any unreadable input file")
+    b.add_argument("--full", action="store_true",
+                   help="a clean build of the whole corpus, even where the last build's manifest allows an "
+                        "incremental one")
     b.add_argument("--jobs", type=int, default=None, help="extraction processes (default: every core)")
     b.set_defaults(func=cmd_build)
 

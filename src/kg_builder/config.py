@@ -59,6 +59,12 @@ class Settings:
     jobs: int = 0
     #: Fewer uncached articles than this are extracted in-process (a pool costs ~0.3 s to start).
     parallel_min_articles: int = 64
+    #: An incremental build gives way to a clean one when more than this share of the corpus files changed
+    #: (and more than ``incremental_always_below`` files).
+    incremental_max_share: float = 0.2
+    incremental_always_below: int = 100
+    #: Focus nodes per validation query of an incremental build.
+    focus_chunk: int = 2000
     software_version: str = __version__
     rules_version: str = RULES_VERSION
     extra: dict[str, str] = field(default_factory=dict)

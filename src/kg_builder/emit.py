@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Iterable
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
-from kg_builder.iri import Iris
+from kg_builder.iri import Iris, short_hash
 from kg_builder.link import Gazetteer
 from kg_builder.model import Article, Claim, Entity, Extraction, Finding, Person
 
@@ -70,7 +70,12 @@ class Triples:
 
 @dataclass(frozen=True)
 class RunInfo:
-    """The build as a PROV activity; its IRI is a hash of what it read."""
+    """The build as a PROV activity.
+
+    Its IRI names the software and rules version (:func:`run_iri`), not the
+    build: a claim an unchanged article gave stays the same triple from build
+    to build, and only the run's times and commit are restated.
+    """
 
     iri: str
     started: str  # xsd:dateTime lexical form
@@ -78,6 +83,11 @@ class RunInfo:
     software_version: str
     rules_version: str
     git_commit: str | None
+
+
+def run_iri(iris: Iris, software_version: str, rules_version: str) -> str:
+    """The run's IRI: one per software and rules version (see :class:`RunInfo`)."""
+    return iris.run(short_hash(software_version, rules_version))
 
 
 def d(value: Decimal) -> Literal:
@@ -166,8 +176,10 @@ class Emitter:
             g.add((s, okg.inProvince, URIRef(iris.entity(e.province))))
 
     # -- claims -----------------------------------------------------------------------
-    def article(self, g: Graph, a: Article) -> URIRef:
+    def article(self, g: Graph, a: Article, shared: Graph | None = None) -> URIRef:
+        """The article node into ``g``; its outlet, a node other articles describe too, into ``shared``."""
         okg, iris = self.okg, self.iris
+        shared = g if shared is None else shared
         s = URIRef(iris.article(a.id))
         g.add((s, RDF.type, okg.NewsArticle))
         g.add((s, RDF.type, SCHEMA.NewsArticle))
@@ -181,8 +193,8 @@ class Emitter:
         if meta.outlet:
             outlet = URIRef(iris.outlet(meta.outlet))
             g.add((s, SCHEMA.publisher, outlet))
-            g.add((outlet, RDF.type, SCHEMA.NewsMediaOrganization))
-            g.add((outlet, SCHEMA.name, Literal(meta.outlet)))
+            shared.add((outlet, RDF.type, SCHEMA.NewsMediaOrganization))
+            shared.add((outlet, SCHEMA.name, Literal(meta.outlet)))
         if meta.url:
             g.add((s, SCHEMA.url, URIRef(meta.url)))
         if meta.published:
@@ -198,7 +210,8 @@ class Emitter:
         return s
 
     def evidence(self, g: Graph, a: Article, start: int, end: int, context: int) -> URIRef:
-        okg, iris = self.okg, self.iris
+        """A span of the article with its quote and position selectors."""
+        iris = self.iris
         art = URIRef(iris.article(a.id))
         span = URIRef(iris.span(a.id, start, end))
         quote = URIRef(f"{iris.article(a.id)}#quote={start},{end}")
@@ -216,10 +229,12 @@ class Emitter:
         g.add((pos, OA.end, Literal(end, datatype=XSD.integer)))
         return span
 
-    def claim_iri(self, a: Article, c: Claim) -> URIRef:
+    def claim_iri(self, a: Article | str, c: Claim) -> URIRef:
+        """A claim's IRI: a hash of its article (or the article's id), kind, target, span and values."""
         target = f"{c.year}/{c.subject}" if c.subject else str(c.year)
         values = sorted((k, str(v)) for k, v in c.values().items())
-        return URIRef(self.iris.claim(a.id, c.kind, target, c.evidence.start, c.evidence.end, values))
+        article_id = a if isinstance(a, str) else a.id
+        return URIRef(self.iris.claim(article_id, c.kind, target, c.evidence.start, c.evidence.end, values))
 
     def result_iri(self, year: int, entity_key: str) -> URIRef:
         return URIRef(self.iris.result(year, entity_key))
@@ -290,6 +305,7 @@ class Emitter:
         return s
 
     def person(self, g: Graph, p: Person) -> None:
+        """An official as the article names them (several articles may describe one person)."""
         s = URIRef(self.iris.person(p.key))
         g.add((s, RDF.type, SCHEMA.Person))
         g.add((s, RDF.type, PROV.Person))
@@ -300,40 +316,63 @@ class Emitter:
         if p.office:
             g.add((s, ORG.memberOf, URIRef(self.iris.org(p.office))))
 
-    def finding(self, g: Graph, a: Article, f: Finding, context: int) -> URIRef:
+    def finding(self, g: Graph, a: Article | str, f: Finding, context: int) -> URIRef:
+        """A data-quality finding of one article.
+
+        Given the article, the finding describes its evidence span; given only
+        the article's id (a finding across claims, which rests on a claim's own
+        span), it points to the span the claim's article already describes.
+        """
         okg, iris = self.okg, self.iris
-        s = URIRef(iris.finding(a.id, f.type, f.evidence.start, f.evidence.end, f.about))
+        article_id = a if isinstance(a, str) else a.id
+        s = URIRef(iris.finding(article_id, f.type, f.evidence.start, f.evidence.end, f.about))
         g.add((s, RDF.type, okg.QualityFinding))
         g.add((s, okg.findingType, URIRef(iris.concept("finding-type", f.type))))
         g.add((s, okg.message, Literal(f.message, lang="en")))
-        g.add((s, PROV.wasDerivedFrom, URIRef(iris.article(a.id))))
-        g.add((s, okg.evidence, self.evidence(g, a, f.evidence.start, f.evidence.end, context)))
+        g.add((s, PROV.wasDerivedFrom, URIRef(iris.article(article_id))))
+        if isinstance(a, str):
+            span = URIRef(iris.span(article_id, f.evidence.start, f.evidence.end))
+        else:
+            span = self.evidence(g, a, f.evidence.start, f.evidence.end, context)
+        g.add((s, okg.evidence, span))
         if f.about:
             target = iris.person(f.about) if f.type == "name-variant" else iris.entity(f.about)
             g.add((s, okg.findingAbout, URIRef(target)))
         return s
 
     def extraction(
-        self, g: Graph, a: Article, x: Extraction, run: URIRef, context: int, ranks: dict[URIRef, str] | None = None
+        self, g: Graph, a: Article, x: Extraction, run: URIRef, context: int, ranks: dict[URIRef, str] | None = None,
+        shared: Graph | None = None,
     ) -> None:
-        """All triples of one article: the article, its claims (with curated ranks), people and findings."""
-        self.article(g, a)
+        """All triples of one article: the article, its claims (with curated ranks), people and findings.
+
+        Nodes other articles may describe too (people, the outlet) go to ``shared`` when it is given.
+        """
+        shared = g if shared is None else shared
+        self.article(g, a, shared)
+        g.add((run, PROV.used, URIRef(self.iris.article(a.id))))
         for p in x.people:
-            self.person(g, p)
+            self.person(shared, p)
         for c in x.claims:
             self.claim(g, a, c, run, context, rank=(ranks or {}).get(self.claim_iri(a, c), "normal"))
         for f in x.findings:
             self.finding(g, a, f, context)
 
-    def curation(self, g: Graph, d: "Decision", a: Article, context: int) -> list[URIRef]:
-        """A curator's decision as a PROV activity; an added fact becomes a claim it generated."""
+    def curation(
+        self, g: Graph, d: "Decision", a: Article, context: int, shared: Graph | None = None
+    ) -> list[URIRef]:
+        """A curator's decision as a PROV activity; an added fact becomes a claim it generated.
+
+        The curator, a person other decisions name too, goes to ``shared`` when it is given.
+        """
         okg, iris = self.okg, self.iris
+        shared = g if shared is None else shared
         e = d.entry
         act = URIRef(iris.curation(e.file, e.index, e.action, a.id, e.quote))
         curator = URIRef(iris.person(e.curator_key))
-        g.add((curator, RDF.type, PROV.Person))
-        g.add((curator, RDF.type, SCHEMA.Person))
-        g.add((curator, SCHEMA.name, Literal(e.curator)))
+        shared.add((curator, RDF.type, PROV.Person))
+        shared.add((curator, RDF.type, SCHEMA.Person))
+        shared.add((curator, SCHEMA.name, Literal(e.curator)))
         g.add((act, RDF.type, okg.Curation))
         g.add((act, RDF.type, PROV.Activity))
         g.add((act, PROV.wasAssociatedWith, curator))
@@ -353,7 +392,8 @@ class Emitter:
             made.append(s)
         return made
 
-    def run(self, g: Graph, info: RunInfo, articles: Iterable[Article]) -> URIRef:
+    def run(self, g: Graph, info: RunInfo) -> URIRef:
+        """The run and its software agent; each article adds ``prov:used`` itself (:meth:`extraction`)."""
         okg = self.okg
         s = URIRef(info.iri)
         agent = URIRef(self.iris.agent(info.software_version))
@@ -366,8 +406,6 @@ class Emitter:
         g.add((s, okg.extractionMethod, URIRef(self.iris.concept("extraction-method", "rule-based"))))
         if info.git_commit:
             g.add((s, okg.gitCommit, Literal(info.git_commit)))
-        for a in articles:
-            g.add((s, PROV.used, URIRef(self.iris.article(a.id))))
         g.add((agent, RDF.type, okg.Extractor))
         g.add((agent, RDF.type, PROV.SoftwareAgent))
         g.add((agent, RDFS.label, Literal(f"kg-builder {info.software_version}")))
