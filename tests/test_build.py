@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -68,6 +69,19 @@ def test_non_conforming_graph_is_refused_and_previous_kept(tmp_path):
     assert "does not conform" in cli.stderr
     assert (out / "kg.nq").read_bytes() == before
     assert "Violation" in (out / "report" / "validation.txt").read_text()
+    # the Turtle report holds the same violations as SHACL results, each with its shape, path and value
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import SH
+
+    ttl = Graph().parse(out / "report" / "validation.ttl")
+    report = json.loads((out / "report" / "validation.json").read_text())
+    violations = [r for r in ttl.subjects(SH.resultSeverity, SH.Violation)]
+    assert len(violations) == sum(1 for i in report if i["severity"] == "Violation") > 0
+    for r in violations:
+        assert ttl.value(r, SH.sourceShape) == URIRef("urn:x:NeedsNothingness")
+        assert str(ttl.value(r, SH.resultPath)).endswith("#confidence")
+        assert ttl.value(r, SH.value) is not None and ttl.value(r, SH.focusNode) is not None
+    assert (None, SH.conforms, None) in ttl and not ttl.value(next(ttl.subjects(SH.conforms, None)), SH.conforms).toPython()
 
 
 def test_strict_build_fails_on_bad_input_file(tmp_path):
@@ -79,3 +93,15 @@ def test_strict_build_fails_on_bad_input_file(tmp_path):
     with pytest.raises(BuildError, match="broken.txt"):
         build(settings(corpus_dir=corpus, out_dir=tmp_path / "strict"), strict=True)
     assert not (tmp_path / "strict" / "kg.nq").exists()
+
+
+def test_kg_validate_reports_on_the_built_graph_and_keeps_the_build_report(built):
+    s, _ = built
+    before = (s.out_dir / "report" / "build.json").read_text()
+    for engine in ("sparql", "pyshacl"):
+        cli = subprocess.run([sys.executable, "-m", "kg_builder", "validate", "--out", str(s.out_dir), "--engine", engine],
+                             capture_output=True, text=True)
+        assert cli.returncode == 0, cli.stderr
+        assert "0 violation(s)" in cli.stdout
+        assert "[Warning]" in cli.stdout and "quote:" in cli.stdout  # seed 003's impossible date, with its quote
+    assert (s.out_dir / "report" / "build.json").read_text() == before

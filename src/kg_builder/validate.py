@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import PROV, SH
 
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -219,10 +220,13 @@ def render(issues: list[Issue] | tuple[Issue, ...]) -> str:
 
 
 def report_graph(issues: list[Issue], results: Graph | None) -> Graph:
-    """The whole report as SHACL: pyshacl's results plus one sh:ValidationResult per sanity warning.
+    """The whole report as SHACL: one ``sh:ValidationResult`` per issue.
 
-    Each result about a claim also names the claim's article (``prov:wasDerivedFrom``)
-    and the quote it rests on (``rdfs:comment``), as the text report does.
+    ``results`` is pyshacl's own results graph when the reference engine ran;
+    issues of the compiled engine and of the sanity checks are written here.
+    Each result about a claim also names the claim's article
+    (``prov:wasDerivedFrom``) and the quote it rests on (``rdfs:comment``), as
+    the text report does.
     """
     g = Graph()
     g.bind("sh", SH)
@@ -232,16 +236,27 @@ def report_graph(issues: list[Issue], results: Graph | None) -> Graph:
     g.add((report, RDF.type, SH.ValidationReport))
     g.set((report, SH.conforms, Literal(not any(i.severity == "Violation" for i in issues))))
     for i in issues:
-        if not (i.shape or "").startswith(SANITY_SHAPE):
+        sanity_check = (i.shape or "").startswith(SANITY_SHAPE)
+        if results is not None and not sanity_check:
             continue  # pyshacl's own results are already in the graph
         r = BNode()
         g.add((report, SH.result, r))
         g.add((r, RDF.type, SH.ValidationResult))
-        g.add((r, SH.focusNode, URIRef(i.focus)))
+        g.add((r, SH.focusNode, URIRef(i.focus) if i.focus.startswith(("http://", "https://", "urn:")) else BNode(i.focus)))
         g.add((r, SH.resultSeverity, SH[i.severity]))
         g.add((r, SH.resultMessage, Literal(i.message)))
-        g.add((r, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
-        g.add((r, SH.sourceShape, URIRef(i.shape or SANITY_SHAPE)))
+        if sanity_check:
+            g.add((r, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
+        if i.shape:
+            g.add((r, SH.sourceShape, URIRef(i.shape)))
+        if i.path:
+            steps = [URIRef(step.strip("<> ")) for step in re.findall(r"<[^>]*>", i.path)]
+            if len(steps) == 1:
+                g.add((r, SH.resultPath, steps[0]))
+            elif steps:  # a sequence path is an RDF list
+                g.add((r, SH.resultPath, Collection(g, BNode(), steps).uri))
+        if i.value is not None:
+            g.add((r, SH.value, Literal(i.value)))
     for r in list(g.subjects(RDF.type, SH.ValidationResult)):
         focus = g.value(r, SH.focusNode)
         issue = next((i for i in issues if i.focus == str(focus) and i.article), None)
@@ -252,11 +267,14 @@ def report_graph(issues: list[Issue], results: Graph | None) -> Graph:
     return g
 
 
-def write_report(report_dir: Path, issues: list[Issue], results: Graph | None, extra: dict) -> None:
+def write_report(report_dir: Path, issues: list[Issue], results: Graph | None, summary: dict | None) -> None:
+    """``validation.txt``, ``.json`` and ``.ttl``; and ``build.json`` when a build gives its ``summary``."""
     report_dir.mkdir(parents=True, exist_ok=True)
     (report_dir / "validation.txt").write_text(render(issues), encoding="utf-8")
     (report_dir / "validation.json").write_text(
         json.dumps([asdict(i) for i in issues], indent=1, ensure_ascii=False), encoding="utf-8"
     )
     report_graph(issues, results).serialize(report_dir / "validation.ttl", format="turtle")
-    (report_dir / "build.json").write_text(json.dumps(extra, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
+    if summary is not None:
+        (report_dir / "build.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False, default=str),
+                                               encoding="utf-8")
