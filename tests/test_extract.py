@@ -17,7 +17,7 @@ from kg_builder.config import settings
 from kg_builder.extract import extract
 from kg_builder.ingest import article_id, canonicalize, find_furniture
 from kg_builder.link import Gazetteer
-from kg_builder.model import Article, Extraction
+from kg_builder.model import Article, ArticleMeta, Extraction
 
 
 @pytest.fixture(scope="module")
@@ -287,7 +287,10 @@ def test_no_text_makes_the_extractor_crash(gazetteer, seed):
     rng = random.Random(seed)
     pieces = ["Pemkab", "Kota", "Jember", "zona", "hijau", "nilai", "98,19", "peringkat", "ke-", "dari", "(",
               ")", ",", ".", "\n", "yaitu", "2023", "tahun lalu", "Kamis", "(29/2/2023)", "1.", "Kedua", "kategori",
-              "B", "😀", "\u200b", "Polres", "Kantor Pertanahan", "sebanyak", "tiga", "kabupaten", "%", "-", "dan"]
+              "B", "😀", "\u200b", "Polres", "Kantor Pertanahan", "sebanyak", "tiga", "kabupaten", "%", "-", "dan",
+              "Dalam kategori", "Lalu,", "sementara yang lain masuk", "semua kabupaten kota di", "Jawa Timur",
+              "sebelumnya", "seperti tahun lalu", "itu", "(Kemenkumham)", "Kotta", "Ombusdman", "di Hotel", "kepada",
+              "Bupati Jember Hendy Siswanto", "diututan", "kualias", "khusus untuk", "40 dari 34", "Berita", "–"]
     text = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 300)))
     run(text or " ", gazetteer)  # must not raise
 
@@ -375,3 +378,162 @@ def test_award_place_and_recipient_are_read_from_the_handover(gazetteer):
                                                                         "dedy-yon-supriyono")
     assert award.event_place == "aula Balai Kota Tegal"
     assert award.event_date == "2024-12-09"
+
+
+# --- labels said once for several sentences ------------------------------------------
+
+HEADING_OVER_A_RANKED_LIST = """SURABAYA - Ombudsman RI Perwakilan Jawa Timur menyerahkan hasil Penilaian Kepatuhan tahun 2023, Rabu (20/12/2023).
+Untuk kategori Pemkab dengan zona hijau kualitas tertinggi, Pemkab Lamongan berada di peringkat pertama dengan nilai 97,02.
+Di posisi kedua, Pemkab Gresik dengan nilai 96,44, disusul oleh Pemkab Sidoarjo di posisi ketiga dengan nilai 95,87.
+Sementara itu, Pemkab Tuban menempati posisi keempat dengan nilai 95,10.
+Pada tahun 2023, semua kabupaten kota di Jawa Timur sudah masuk zona hijau.
+"""
+
+
+def test_a_heading_label_covers_the_ranked_list_until_a_contrast(gazetteer):
+    x = run(HEADING_OVER_A_RANKED_LIST, gazetteer)
+    listed = {"kab-lamongan", "kab-gresik", "kab-sidoarjo"}
+    assert facts(x, "opinion") == {(k, 2023, "A") for k in listed}
+    # Tuban comes after "Sementara itu": not under the heading, but under "semua kabupaten kota di Jawa Timur"
+    assert facts(x, "zone") == {(k, 2023, "hijau") for k in listed | {"kab-tuban"}}
+    assert facts(x, "rank") == {("kab-lamongan", 2023, 1), ("kab-gresik", 2023, 2), ("kab-sidoarjo", 2023, 3),
+                                ("kab-tuban", 2023, 4)}
+    assert not any(c.subject == "prov-jawa-timur" for c in x.claims if c.kind in ("zone", "opinion"))
+
+
+LIST_GOES_ON_IN_THE_NEXT_SENTENCES = """Palu (ANTARA) - Ombudsman RI Perwakilan Sulawesi Tengah merilis penilaian kepatuhan tahun 2022.
+Daerah yang memperoleh predikat tinggi dengan nilai B yaitu Pemerintah Kabupaten Poso 85,21, Pemerintah Kabupaten Banggai 83,40.
+Lalu, Pemerintah Kabupaten Tolitoli 81,7, Pemerintah Kota Palu 80,12.
+Berikutnya, Pemerintah Kabupaten Donggala 79,06.
+Sementara Pemerintah Kabupaten Buol 66,10 berada pada zona kuning dengan kategori C.
+"""
+
+
+def test_a_list_label_goes_on_over_sentences_that_continue_the_list(gazetteer):
+    x = run(LIST_GOES_ON_IN_THE_NEXT_SENTENCES, gazetteer)
+    assert facts(x, "opinion") == {
+        ("kab-poso", 2022, "B"), ("kab-banggai", 2022, "B"), ("kab-toli-toli", 2022, "B"),
+        ("kota-palu", 2022, "B"), ("kab-donggala", 2022, "B"), ("kab-buol", 2022, "C"),
+    }
+    assert ("kab-toli-toli", 2022, Decimal("81.70")) in facts(x, "score")
+    assert facts(x, "zone") == {("kab-buol", 2022, "kuning")}
+
+
+ANAPHORA_AND_THE_OTHERS = """Ombudsman RI merilis hasil penilaian kepatuhan standar pelayanan publik 2021.
+Di Provinsi Sulawesi Barat, Mamuju Tengah menempati posisi ke-60 dari 416 kabupaten.
+Kabupaten termuda itu juga meraih kepatuhan yang tinggi dan tercatat dalam zona hijau dengan nilai 84,30.
+"Hanya satu daerah, sementara yang lain masuk dalam zona kuning," ujarnya.
+Selebihnya, Pemerintah Kabupaten Majene di posisi 190 dari 416 kabupaten dengan nilai 70,05 dan Pemerintah Provinsi Sulawesi Barat di posisi ke-20 dari 34 provinsi dengan nilai 74,80.
+"""
+
+
+def test_a_sentence_that_refers_back_and_a_zone_said_of_the_others(gazetteer):
+    x = run(ANAPHORA_AND_THE_OTHERS, gazetteer)
+    assert facts(x, "zone") == {("kab-mamuju-tengah", 2021, "hijau"), ("kab-majene", 2021, "kuning"),
+                                ("prov-sulawesi-barat", 2021, "kuning")}
+    assert facts(x, "opinion") == {("kab-mamuju-tengah", 2021, "tinggi")}
+    assert ("kab-mamuju-tengah", 2021, Decimal("84.30")) in facts(x, "score")
+
+
+EARLIER_AND_SAME_AS_LAST_YEAR = """Ombudsman RI mengumumkan hasil penilaian kepatuhan tahun 2024.
+Pemerintah Kabupaten Kulon Progo kembali meraih kategori A zona hijau sama seperti tahun lalu dengan nilai 96,20.
+Selebihnya, yang sebelumnya telah meraih predikat tertinggi, dalam hal ini Pemerintah Kabupaten Bantul, kini memperoleh nilai 86,10.
+"""
+
+
+def test_same_as_last_year_dates_the_label_back_and_an_earlier_label_is_not_this_rounds(gazetteer):
+    x = run(EARLIER_AND_SAME_AS_LAST_YEAR, gazetteer)
+    assert facts(x, "zone") == {("kab-kulon-progo", 2024, "hijau"), ("kab-kulon-progo", 2023, "hijau")}
+    assert facts(x, "opinion") == {("kab-kulon-progo", 2024, "A"), ("kab-kulon-progo", 2023, "A")}
+    assert ("kab-bantul", 2024, Decimal("86.10")) in facts(x, "score")
+
+
+LABELS_SIDE_BY_SIDE = """Sebanyak 3 kabupaten yang masuk pada zona kuning, 5 kabupaten zona merah, Kota Ternate meraih predikat kepatuhan tinggi yaitu zona hijau, serta Provinsi Maluku Utara yang bertahan pada zona kuning dalam penilaian Ombudsman RI tahun 2021."""
+
+
+def test_a_label_after_yaitu_is_not_a_list_and_an_intro_does_not_skip_names(gazetteer):
+    x = run(LABELS_SIDE_BY_SIDE, gazetteer)
+    assert facts(x, "zone") == {("kota-ternate", 2021, "hijau"), ("prov-maluku-utara", 2021, "kuning")}
+    assert facts(x, "opinion") == {("kota-ternate", 2021, "tinggi")}
+
+
+# --- typos and forms the news prints -------------------------------------------------
+
+TYPO_AND_DECIMAL_BAND = """KUPANG - Ombudsman RI Perwakilan NTT menilai 20 Polres pada tahun 2022.
+Terdapat tiga Polres yang memperoleh score kualias tinggi kategori B dengan interval nilai 78.00-87.99 antara lain Polres Sikka dengan score 85.10, Polres Ngada dengan score 80.02 dan Polres Alor dengan score 79.30.
+"""
+TYPO_IN_A_RANK = """MATARAM - Penilaian kepatuhan tahun 2023 di NTB: urutan pertama adalah Kabupaten Sumbawa (86,02). Sedangkan diututan ke enam ditempati oleh Kabupaten Dompu (79,07)."""
+
+
+def test_common_typos_and_decimal_bands_before_a_list(gazetteer):
+    x = run(TYPO_AND_DECIMAL_BAND, gazetteer)
+    police = "lembaga-kepolisian-negara-republik-indonesia/unit/polres-"
+    assert facts(x, "opinion") == {(police + p, 2022, "B") for p in ("sikka", "ngada", "alor")}
+    y = run(TYPO_IN_A_RANK, gazetteer)
+    assert facts(y, "rank") == {("kab-sumbawa", 2023, 1), ("kab-dompu", 2023, 6)}
+
+
+ABBREVIATION_DEFINED_IN_THE_ARTICLE = """JAKARTA - Kementerian Hukum dan Hak Asasi Manusia (Kemenkumham) menerima penghargaan Ombudsman RI tahun 2023.
+Kementerian Agraria dan Tata Ruang (ATR), serta Kementerian Sosial masih berada di zona kuning.
+Kemenkumham berhasil mencapai Kategori B (kualitas tinggi) dan menduduki peringkat 12 di antara kementerian lainnya.
+"""
+
+
+def test_a_short_form_defined_in_brackets_names_the_entity_later(gazetteer):
+    x = run(ABBREVIATION_DEFINED_IN_THE_ARTICLE, gazetteer)
+    assert ("kementerian-hukum", 2023, "B") in facts(x, "opinion")
+    rank = next(c for c in x.claims if c.kind == "rank")
+    assert (rank.subject, rank.rank, rank.rank_scope) == ("kementerian-hukum", 12, "nasional-kategori")
+    assert facts(x, "zone") == {("kementerian-agraria-dan-tata-ruang", 2023, "kuning"),
+                                ("kementerian-sosial", 2023, "kuning")}
+
+
+RUBRIC_DATELINE_AND_LOCATION = """Berita Jatim
+Pemkab dan Pemkot di Jatim Raih Zona Hijau Ombudsman RI 2023
+SuaraKita, Madiun – Hanya dua daerah yang meraih kategori A dalam penilaian kepatuhan tahun 2023.
+Khusus untuk Provinsi Jawa Timur, Pemkab Ngawi meraih nilai 93,11 dan Pemkab Magetan meraih nilai 92,40.
+1. Pemkab Pacitan, Jawa Timur (95,04).
+"""
+
+
+def test_rubrics_datelines_scopes_and_locations_are_not_subjects(gazetteer):
+    x = run(RUBRIC_DATELINE_AND_LOCATION, gazetteer)
+    subjects = {c.subject for c in x.claims if c.kind in ("score", "rank", "zone", "opinion")}
+    assert "prov-jawa-timur" not in subjects
+    assert facts(x, "opinion") == {("kab-ngawi", 2023, "A"), ("kab-magetan", 2023, "A")}
+    assert ("kab-pacitan", 2023, Decimal("95.04")) in facts(x, "score")
+
+
+NO_YEAR_IN_THE_TEXT = """Adapun 3 besar Pemerintah Kota (Pemkot) dengan pelayanan publik terbaik, yaitu:
+1. Pemkot Probolinggo, Jawa Timur (95,90)
+2. Pemkot Cimahi, Jawa Barat (94,15)
+"""
+
+
+def test_an_article_without_a_year_falls_back_on_its_sidecar_date(gazetteer):
+    text = canonicalize(NO_YEAR_IN_THE_TEXT)
+    ident, digest = article_id(text)
+    bare = extract(Article(ident, "f.txt", text, digest), gazetteer)
+    assert bare.assessment_year is None and bare.claims == ()
+    dated = extract(Article(ident, "f.txt", text, digest, meta=ArticleMeta(published="2023-12-20")), gazetteer)
+    assert facts(dated, "rank") == {("kota-probolinggo", 2023, 1), ("kota-cimahi", 2023, 2)}
+    assert facts(dated, "score") == {("kota-probolinggo", 2023, Decimal("95.90")), ("kota-cimahi", 2023, Decimal("94.15"))}
+
+
+def test_a_place_in_brackets_is_not_a_short_form(gazetteer):
+    text = ("Pemerintah Kabupaten Lebong (Bengkulu) meraih nilai 92,00 dari Ombudsman RI tahun 2023. "
+            "Provinsi Bengkulu berada di zona hijau.")
+    x = run(text, gazetteer)
+    assert ("prov-bengkulu", 2023, "hijau") in facts(x, "zone")
+    assert not any(m.entity == "kab-lebong" and m.surface == "Bengkulu" for m in x.mentions)
+
+
+def test_a_denominator_of_a_whole_category_makes_the_rank_national(gazetteer):
+    x = run(ANAPHORA_AND_THE_OTHERS, gazetteer)
+    scopes = {(c.subject, c.rank, c.rank_of, c.rank_scope) for c in x.claims if c.kind == "rank"}
+    assert ("kab-majene", 190, 416, "nasional-kategori") in scopes
+    assert ("prov-sulawesi-barat", 20, 34, "nasional-kategori") in scopes
+    # a word that merely starts with "se" ("sebelumnya", "Sementara") says nothing of a province
+    y = run("Ombudsman RI menilai tahun 2023. Sementara itu, Pemkab Kendal menempati posisi keempat, naik dari tahun sebelumnya.",
+            gazetteer)
+    assert {(c.subject, c.rank_scope) for c in y.claims if c.kind == "rank"} == {("kab-kendal", "tidak-disebut")}

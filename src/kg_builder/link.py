@@ -125,6 +125,19 @@ class Gazetteer:
         return out
 
     @cached_property
+    def _every_name(self) -> dict[str, set[str]]:
+        """Lower-cased names and aliases of every entity -> all the keys that bear them (clashes kept)."""
+        out: dict[str, set[str]] = {}
+        for e in self.entities.values():
+            for n in (_bare(e), e.name, *e.alt_names):
+                out.setdefault(n.lower(), set()).add(e.key)
+        return out
+
+    def keys_named(self, name: str) -> set[str]:
+        """Every entity whose name or alias is ``name`` (any case), ambiguous ones included."""
+        return set(self._every_name.get(name.lower().strip(), ()))
+
+    @cached_property
     def _region_pattern(self) -> re.Pattern[str]:
         names = set()
         for kind in KIND_PREFIX:

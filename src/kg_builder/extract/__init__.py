@@ -61,7 +61,7 @@ _SCORE_CUE = re.compile(
 )
 _RANK = re.compile(
     rf"\b(?:peringkat|posisi|urutan|ranking|rangking|juara)\s*(?:ke[- ]?\s*)?(?P<n>\d{{1,3}}|{ORDINAL_WORD})\b"
-    rf"|\b(?:di|ke)\s?(?:urutan|posisi|peringkat)\s+(?:ke[- ]?\s*)?(?P<n2>\d{{1,3}}|{ORDINAL_WORD})\b",
+    rf"|\b(?:di|ke)\s?(?:urutan|ututan|posisi|peringkat)\s+(?:ke[- ]?\s*)?(?P<n2>\d{{1,3}}|{ORDINAL_WORD})\b",
     re.I,
 )
 _RANK_OF = re.compile(r"^\s*(?:\w+\s+){0,4}?dari\s+(?P<of>\d{1,3})\b", re.I)
@@ -69,8 +69,10 @@ _TOPN = re.compile(r"\b(?P<n>\d{1,2}|tiga|lima|sepuluh)\s+besar\b", re.I)
 _WISH = re.compile(r"\b(?:berharap|harapan|menargetkan|target(?:kan)?|ingin|semoga|mempertahankan|dapat\s+meraih|bertekad|mengejar)\b", re.I)
 _PLACE_BEFORE = re.compile(r"(?:\bdi|\bse-?|\bdalam|\bke|\bwilayah|\bdaerah)\s*$", re.I)
 _NOT_SCORE_AFTER = re.compile(r"^\s*(?:%|(?:persen|orang|unit|lokus|instansi|kementerian|lembaga|pemda|pemerintah|kabupaten|kota|provinsi|tahun(?!\s+(?:ini|lalu|sebelumnya))|bulan|hari|besar|responden|produk|layanan|ke\s+atas)\b)", re.I)
-_NATIONAL = re.compile(r"nasional|se-?\s*Indonesia|tingkat\s+pusat", re.I)
-_PROVINCIAL = re.compile(r"se-?\s*(?:Provinsi|Prov\.?|Jatim|Jateng|Jabar|Sumbar|Sumut|Sumsel|Kalsel|Kaltim|Sulsel|\w+)\b|di\s+Provinsi|tingkat\s+provinsi|dalam\s+Provinsi", re.I)
+_NATIONAL = re.compile(r"nasional|se-?\s*Indonesia|tingkat\s+pusat"
+                       r"|di\s+antara\s+(?:seluruh\s+)?(?:kementerian|lembaga|pemerintah\s+\w+|pemprov|pemkab|pemkot)\s+lain", re.I)
+_PROVINCIAL = re.compile(r"\bse-?\s*(?:Provinsi|Prov\.?|Jatim|Jateng|Jabar|Sumbar|Sumut|Sumsel|Kalsel|Kaltim|Sulsel)\b"
+                         r"|\bse-\s*[A-Z]\w+|di\s+Provinsi|tingkat\s+provinsi|dalam\s+Provinsi", re.I)
 _AWARDEES = re.compile(r"mendapat(?:kan)?\s+penghargaan|penerima\s+penghargaan|yang\s+meraih", re.I)
 _HANDOVER = re.compile(r"diserahkan|menyerahkan|penyerahan|diberikan|memberikan|dianugerahkan|diterima", re.I)
 _ASSESSMENT_CUE = re.compile(r"penilaian|penghargaan|opini|predikat|kepatuhan|survei|anugerah|penganugerahan|zona", re.I)
@@ -85,6 +87,7 @@ class _Context:
     year: int
     main: str | None
     findings: list[Finding] = field(default_factory=list)
+    gazetteer: Gazetteer | None = None
 
 
 def extract(article: Article, gazetteer: Gazetteer) -> Extraction:
@@ -94,7 +97,7 @@ def extract(article: Article, gazetteer: Gazetteer) -> Extraction:
     mentions = [_mark_place(m, body) for m in gazetteer.find_mentions(body)]
     govs = [m for m in mentions if m.entity and m.entity != OMBUDSMAN]
     main = _main_entity(govs)
-    year = _assessment_year(body, sents)
+    year = _assessment_year(body, sents, article.meta.published)
     units: dict[str, Entity] = {}
     found_units = gazetteer.find_units(body, main)
     if found_units:
@@ -106,16 +109,19 @@ def extract(article: Article, gazetteer: Gazetteer) -> Extraction:
             units.setdefault(unit.key, unit)
             mentions.append(mention)
     mentions += [_mark_place(m, body) for m in _listed(body, sents, mentions, gazetteer)]
+    mentions += _local_aliases(body, mentions, gazetteer)
+    mentions = _located(body, sorted(mentions, key=lambda m: m.span), gazetteer)
     mentions, variant_findings = _place_variants(body, mentions, gazetteer)
     mentions.sort(key=lambda m: m.span)
     if year is None:
         return Extraction(article.id, (), tuple(mentions), main_entity=main, units=tuple(units.values()),
                           rules_version=RULES_VERSION, warnings=("no assessment year found",))
-    ctx = _Context(article, body, sents, mentions, year, main)
+    ctx = _Context(article, body, sents, mentions, year, main, gazetteer=gazetteer)
     claims: list[Claim] = []
     claims += _scores(ctx)
     claims += _ranks(ctx)
     claims += _zones_and_opinions(ctx)
+    claims += _the_others(ctx, claims)
     claims += _coverage(ctx)
     claims += _dimensions(ctx)
     places = frozenset(e.short_name for e in gazetteer.entities.values() if e.short_name)
@@ -149,14 +155,22 @@ def _mark_place(m: Mention, body: str) -> Mention:
     if m.note in (None, "bare", "listed") and re.search(
             r"(?:Ombudsman(?:\s+(?:RI|Republik\s+Indonesia))?|Perwakilan)\s*$", before, re.I):
         return Mention(m.span, m.surface, m.entity, m.kind, "place")
+    if m.note in (None, "bare", "listed") and re.search(r"\bk?husus\s+untuk\s*$", before, re.I):
+        return Mention(m.span, m.surface, m.entity, m.kind, "place")  # "khusus untuk Provinsi Gorontalo, ...": a scope
     after = body[m.span.end : m.span.end + 40]
     line_start = m.span.start == 0 or body[m.span.start - 1] == "\n"
     if line_start and re.match(r"\s*(?:\([A-Za-z. ]+\)\s*)?[-–—]|,\s*[\w.]+\s*[-–—]", after):
         return Mention(m.span, m.surface, m.entity, m.kind, "place")  # the dateline: "Padang (ANTARA) -"
+    if re.search(r"(?:^|\n)[ \t]*[\w.]+,[ \t]*$", before) and re.match(r"[ \t]*[-–—]", after):
+        return Mention(m.span, m.surface, m.entity, m.kind, "place")  # the dateline after the outlet: "60DTK, Gorontalo –"
+    if m.note in ("bare", "listed"):
+        line = body[body.rfind("\n", 0, m.span.start) + 1 : (body.find("\n", m.span.end) + 1 or len(body) + 1) - 1]
+        if len(line.split()) <= 3 and not re.search(r"[.,;:()\d]", line):
+            return Mention(m.span, m.surface, m.entity, m.kind, "place")  # a rubric over the headline: "Berita Jateng"
     return m
 
 
-_LIST_CUE = re.compile(r"zona|nilai|skor|kategori|predikat|peringkat|opini|kualitas|\(\d", re.I)
+_LIST_CUE = re.compile(r"zona|nilai|skor|kategori|predikat|peringkat|posisi|urutan|opini|kualitas|\(\d", re.I)
 _GROUP_WORD = re.compile(r"\b(?:kabupaten|kota|daerah|pemda|pemkab|pemkot|pemko|wilayah)\b", re.I)
 _KIND_WORD = re.compile(r"\b(?P<kab>kabupaten|pemkab|kab\.)(?!\s*/)|\b(?P<kota>kota|pemkot|pemko)\b", re.I)
 
@@ -205,6 +219,48 @@ def _listed(body: str, sents: list[Span], mentions: list[Mention], gazetteer: Ga
     return out
 
 
+def _located(body: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """"Pemkab Badung, Bali (97,53)": the province after a comma says where the regency lies."""
+    out = list(mentions)
+    for i in range(1, len(out)):
+        m, prev = out[i], out[i - 1]
+        e = gazetteer.get(prev.entity) if prev.entity else None
+        if (m.kind == "provinsi" and m.note in (None, "bare") and e is not None and e.province == m.entity
+                and re.fullmatch(r"\s*,\s*", body[prev.span.end : m.span.start])):
+            out[i] = Mention(m.span, m.surface, m.entity, m.kind, "place")
+    return out
+
+
+#: Kind words that may stand in brackets after a name without being its abbreviation.
+_NOT_ALIASES = {"pemkab", "pemkot", "pemko", "pemprov", "pemda", "opd", "kab", "prov", "persero", "tbk"}
+
+
+def _local_aliases(body: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """"Kementerian Hukum dan Hak Asasi Manusia (Kemenkumham)": the bracketed short form names the same
+    entity wherever else this article uses it, even when the gazetteer keeps that form on no entity
+    (a former name shared by several successors)."""
+    out: list[Mention] = []
+    taken = [m.span for m in mentions]
+    for m in mentions:
+        if not m.entity or m.entity == OMBUDSMAN or m.note in ("place", "official", "unlinked"):
+            continue
+        # the printed name may run on past the part the gazetteer knows ("Kementerian Hukum dan Hak Asasi Manusia")
+        a = re.match(r"(?:[ \t]+(?:dan|[A-Z][\w-]*)){0,6}?[ \t]*\((?P<abbr>[A-Z][A-Za-z-]{2,15})\)",
+                     body[m.span.end : m.span.end + 64])
+        if a is None or a.group("abbr").lower() in _NOT_ALIASES:
+            continue
+        if gazetteer.keys_named(a.group("abbr")) - {m.entity}:
+            continue  # "Kabupaten Lebong (Bengkulu)": the name of another place, not a short form
+        abbr = a.group("abbr")
+        for occ in re.finditer(rf"(?<![\w-]){re.escape(abbr)}(?![\w-])", body):
+            span = Span(occ.start(), occ.end())
+            if occ.start() < m.span.end + a.end() or any(t.start < span.end and span.start < t.end for t in taken):
+                continue
+            out.append(Mention(span, abbr, m.entity, m.kind, "bare"))
+            taken.append(span)
+    return out
+
+
 def _main_entity(govs: list[Mention]) -> str | None:
     """The government the article is about: most often named, first named on ties."""
     strong = [m for m in govs if m.note in (None, "bare")] or govs
@@ -218,8 +274,12 @@ def _main_entity(govs: list[Mention]) -> str | None:
     return None
 
 
-def _assessment_year(body: str, sents: list[Span]) -> int | None:
-    """The round the article reports: years named near assessment words win."""
+def _assessment_year(body: str, sents: list[Span], published: str | None = None) -> int | None:
+    """The round the article reports: years named near assessment words win.
+
+    An article that names no year at all (an excerpt whose dateline was cut off) falls back on
+    its publication date from the sidecar, read like a printed date.
+    """
     votes: Counter[int] = Counter()
     for s in sents:
         text = body[s.start : s.end]
@@ -240,6 +300,9 @@ def _assessment_year(body: str, sents: list[Span]) -> int | None:
         d = dated[0].date
         hint = d.year if d.month >= 7 else d.year - 1
         votes[hint] += 2
+    if not votes and published and (pm := re.match(r"(20[12]\d)-(\d\d)", published)):
+        y, month = int(pm.group(1)), int(pm.group(2))
+        votes[y if month >= 7 else y - 1] += 1
     if not votes:
         return None
     best = max(votes.values())
@@ -385,6 +448,20 @@ def _scores(ctx: _Context) -> list[Claim]:
     return out
 
 
+#: Fewer of these than any province has never make up a whole category, so "dari 98 kota" is national.
+_NATIONAL_AT_LEAST = {"kabupaten": 100, "kota": 90, "provinsi": 30, "pemerintah provinsi": 30,
+                      "pemerintah kabupaten": 100, "pemerintah kota": 90}
+
+
+def _national_count(after: str, of: int) -> bool:
+    """"posisi ke-26 dari 34 provinsi", "urutan 185 dari 416 kabupaten": the denominator is a national count."""
+    m = _RANK_OF.match(after)
+    if not m:
+        return False
+    noun = re.match(r"\s*(pemerintah\s+(?:provinsi|kabupaten|kota)|kabupaten|kota|provinsi)\b(?!\s*/)", after[m.end():], re.I)
+    return bool(noun) and of >= _NATIONAL_AT_LEAST[re.sub(r"\s+", " ", noun.group(1).lower())]
+
+
 def _cue_start(body: str, pos: int) -> int:
     m = re.search(r"(?:(?:dengan|memperoleh|meraih|mendapat(?:kan)?)\s+)?(?:nilai|skor|angka|diangka[t]?)(?:\s+\w+){0,3}\s*$", body[max(0, pos - 50) : pos], re.I)
     return pos - (len(body[max(0, pos - 50) : pos]) - m.start()) if m else pos
@@ -432,6 +509,8 @@ def _ranks(ctx: _Context) -> list[Claim]:
         tail = ctx.body[m.end() : min(sent.end, m.end() + 120)]
         if _AWARDEES.search(tail) and of:
             scope = "nasional-penerima-penghargaan"
+        elif of and _national_count(ctx.body[m.end() : sent.end], of):
+            scope = "nasional-kategori"
         elif _NATIONAL.search(ctx.body[max(sent.start, m.start() - 60) : min(sent.end, m.end() + 120)]):
             scope = "nasional-kategori"
         elif _PROVINCIAL.search(clause):
@@ -592,10 +671,14 @@ def _zones_and_opinions(ctx: _Context) -> list[Claim]:
     for m in ZONE.finditer(ctx.body):
         sent = _sentence(ctx, m.start())
         year = _year_before(ctx, m.start(), sent)
-        targets = _group_targets(ctx, m.start(), m.end(), sent) or _counted_group(ctx, m.start(), m.end(), sent, "zone")
-        for subject in targets:
-            out.append(Claim("zone", year, Span(m.start(), m.end()), subject=subject,
-                             rule="zone/colour", zone=m.group("zone").lower(), stated_label=m.group(0)))
+        if _said_of_before(ctx, m.start(), sent):
+            continue
+        targets = _label_targets(ctx, m.start(), m.end(), sent, "zone")
+        years = [year] + ([year - 1] if _as_last_year(ctx, m.end(), sent) else [])
+        for y in years:
+            for subject in targets:
+                out.append(Claim("zone", y, Span(m.start(), m.end()), subject=subject,
+                                 rule="zone/colour", zone=m.group("zone").lower(), stated_label=m.group(0)))
     for m in OPINION.finditer(ctx.body):
         sent = _sentence(ctx, m.start())
         year = _year_before(ctx, m.start(), sent)
@@ -603,7 +686,7 @@ def _zones_and_opinions(ctx: _Context) -> list[Claim]:
         if mapped is None:
             continue
         scheme, slug = mapped
-        if _in_year_range_clause(ctx, m.start(), sent):
+        if _in_year_range_clause(ctx, m.start(), sent) or _said_of_before(ctx, m.start(), sent):
             continue
         if scheme == "predicate" and (clash := _contradicting_zone(ctx, m, slug, sent)):
             ctx.findings.append(Finding(
@@ -611,22 +694,136 @@ def _zones_and_opinions(ctx: _Context) -> list[Claim]:
                 f"{m.group(0)!r} is said together with {clash.group(0)!r}; the zone is kept, the predicate is not",
                 Span(min(m.start(), clash.start()), max(m.end(), clash.end())), None))
             continue
-        targets = _group_targets(ctx, m.start(), m.end(), sent) or _counted_group(ctx, m.start(), m.end(), sent, "opinion")
-        for subject in targets:
-            out.append(Claim("opinion", year, Span(m.start(), m.end()), subject=subject, rule=f"opinion/{scheme}",
-                             opinion=slug, opinion_scheme=scheme, stated_label=m.group(0)))
+        targets = _label_targets(ctx, m.start(), m.end(), sent, "opinion")
+        stated = [(year, scheme, slug)]
+        if _as_last_year(ctx, m.end(), sent) and (before := opinion_of(m, year - 1)):
+            stated.append((year - 1, *before))
+        for y, sc, sl in stated:
+            for subject in targets:
+                out.append(Claim("opinion", y, Span(m.start(), m.end()), subject=subject, rule=f"opinion/{sc}",
+                                 opinion=sl, opinion_scheme=sc, stated_label=m.group(0)))
     return out
+
+
+_OTHERS = re.compile(
+    r"\b(?:sementara|sedangkan)\s+(?:(?:itu|daerah|pemda|kabupaten|kota)\s+)?(?:yang\s+lain(?:nya)?|sisanya|selebihnya)"
+    r"\s+(?:masih\s+)?(?:masuk|berada|meraih|mendapat\w*)(?:\s+(?:dalam|di|pada|ke))?\s*$",
+    re.I,
+)
+
+
+def _the_others(ctx: _Context, claims: list[Claim]) -> list[Claim]:
+    """"Satu-satunya di Gorontalo, sementara yang lain masuk dalam zona kuning": a zone said of "the
+    others" goes to every regional government the article gives a result in that year and no zone."""
+    out = []
+    for m in ZONE.finditer(ctx.body):
+        sent = _sentence(ctx, m.start())
+        if not _OTHERS.search(ctx.body, sent.start, m.start()) or _subjects(ctx, sent.start, sent.end):
+            continue
+        year = _year_before(ctx, m.start(), sent)
+        zoned = {c.subject for c in claims if c.kind == "zone" and c.year == year}
+        with_result = _unique(c.subject for c in claims if c.kind in ("score", "rank") and c.year == year
+                              and c.subject and "/" not in c.subject and c.subject.split("-")[0] in ("prov", "kab", "kota"))
+        for subject in with_result:
+            if subject not in zoned:
+                out.append(Claim("zone", year, Span(m.start(), m.end()), subject=subject, rule="zone/the-others",
+                                 confidence=Decimal("0.7"), zone=m.group("zone").lower(), stated_label=m.group(0)))
+    return out
+
+
+def _label_targets(ctx: _Context, start: int, end: int, sent: Span, kind: str) -> list[str]:
+    """Whom a zone or opinion label is about, by the first rule that names anyone."""
+    heading = _heading_targets(ctx, start, end, sent)
+    if heading is not None:
+        return heading
+    return (_blanket_targets(ctx, start, sent) or _group_targets(ctx, start, end, sent)
+            or _counted_group(ctx, start, end, sent, kind))
+
+
+def _said_of_before(ctx: _Context, pos: int, sent: Span) -> bool:
+    """"yang sebelumnya telah meraih predikat tinggi": a label of an earlier, unnamed round."""
+    before = ctx.body[max(sent.start, pos - 40) : pos]
+    return bool(re.search(r"(?<!tahun\s)\bsebelumnya\b(?:\s+(?:telah|sudah|pernah|meraih|memperoleh|mendapat|masuk|berada|di|pada|dalam))*\s*$",
+                          before, re.I))
+
+
+def _as_last_year(ctx: _Context, end: int, sent: Span) -> bool:
+    """"kategori A zona hijau sama seperti tahun lalu": the label held the year before too."""
+    return bool(re.match(r"[^.;]{0,60}?\b(?:sama\s+)?seperti\s+(?:pada\s+)?tahun\s+(?:lalu|sebelumnya|kemarin)\b",
+                         ctx.body[end : sent.end], re.I))
+
+
+#: "Dalam kategori Pemkot dengan zona hijau kualitas tertinggi, Pemkot X ...": a label said once for a
+#: ranked list that goes on over the next sentences.
+_HEADING = re.compile(r"[\"“]?\s*(?:Dalam|Pada|Untuk)\s+kategori\s+[^,.;]{0,80}?,", re.I)
+_HEADING_BREAK = re.compile(r"[\"“]?\s*(?:Sementara|Sedangkan|Namun|Adapun|Selain|Menurut|Sebelumnya|Mayoritas|Secara)\b", re.I)
+
+
+def _heading_targets(ctx: _Context, start: int, end: int, sent: Span) -> list[str] | None:
+    """Names under a heading label: those after its comma and in the sentences that follow, until a
+    sentence opens with a contrast ("Sementara itu, ..."), states a label of its own, names nobody or
+    starts another heading. None when the label is not in a heading."""
+    h = _HEADING.match(ctx.body, sent.start, sent.end)
+    if not h or not (h.start() <= start and end <= h.end()):
+        return None
+    heading = ctx.body[h.start() : h.end()]
+    kinds = set()
+    if k := _KIND_WORD.search(heading):
+        kinds = {"kabupaten"} if k.group("kab") else {"kota"}
+    if re.search(r"\b(?:provinsi|pemprov)\b", heading, re.I):
+        kinds.add("provinsi")
+    found = list(_subjects(ctx, h.end(), sent.end))
+    nxt = sent
+    for _ in range(6):
+        nxt = _next_sentence(ctx, nxt)
+        if nxt is None or _HEADING.match(ctx.body, nxt.start, nxt.end) or _HEADING_BREAK.match(ctx.body, nxt.start, nxt.end) \
+                or _same_label(ctx, nxt.start, nxt.end, start, end):
+            break
+        names = _subjects(ctx, nxt.start, nxt.end)
+        if not names:
+            break
+        found += names
+    return _unique(m.entity for m in found if not kinds or m.kind in kinds)
+
+
+_BLANKET = re.compile(
+    r"\b(?:semua|seluruh)\s+(?:pemerintah\s+)?(?P<grp>kabupaten\s*(?:/|dan)?\s*kota|kab(?:upaten)?/kota|kabupaten|kota"
+    r"|pemda|pemerintah\s+daerah|daerah)\s+(?:di|se-?)\s*",
+    re.I,
+)
+
+
+def _blanket_targets(ctx: _Context, start: int, sent: Span) -> list[str]:
+    """"semua kabupaten kota di Jawa Tengah sudah masuk zona hijau": every government of that kind and
+    province the article names."""
+    if ctx.gazetteer is None:
+        return []
+    for b in _BLANKET.finditer(ctx.body, max(sent.start, start - 120), start):
+        prov = next((m for m in ctx.mentions if m.span.start == b.end() and m.kind == "provinsi" and m.entity), None)
+        if prov is None or not re.fullmatch(r"(?:\s+\w+){0,4}?\s+(?:masuk|berada|meraih|mendapat\w*)(?:\s+(?:dalam|di|pada|ke))?\s*",
+                                            ctx.body[prov.span.end : start], re.I):
+            continue
+        grp = b.group("grp").lower()
+        kinds = {"kabupaten", "kota"} if not re.fullmatch(r"kabupaten|kota", grp) else {grp}
+        out = []
+        for m in ctx.mentions:
+            e = ctx.gazetteer.get(m.entity) if m.entity else None
+            if e and e.kind in kinds and e.province == prov.entity and m.note not in ("place", "official"):
+                out.append(e.key)
+        return _unique(out)
+    return []
 
 
 #: What may stand between two names of one list: separators and each name's score.
 _LIST_GLUE = re.compile(
+    r"(?:\s*\([A-Z][\w./-]{1,14}\))?"  # "Kementerian Agraria dan Tata Ruang (ATR), serta ..."
     r"[\s,;:()]*(?:(?:dengan\s+)?(?:nilai|skor|score)(?:\s+\w+){0,2}?\s*)?"
     r"(?:\(?\d{1,3}(?:[.,]\s?\d{1,2})?\)?)?[\s,;()]*(?:\b(?:dan|serta)\b)?\s*",
     re.I,
 )
 #: Words that open a list after a group's label: "zona hijau yaitu A, B dan C".
 _LIST_INTRO = re.compile(
-    r"[^.]{0,60}?\b(?:yaitu|yakni|antara\s+lain|adalah|di\s*antaranya|meliputi|diantaranya|ialah)\b[\s:,]*"
+    r"(?:[^.]|\.(?=\d)){0,60}?\b(?:yaitu|yakni|antara\s+lain|adalah|di\s*antaranya|meliputi|diantaranya|ialah)\b[\s:,]*"
     r"|\s*:\s*"
     r"|\s*,\s*(?:kata|ujar|ungkap|jelas|sebut|tutur)\w*\s+[^,.]{1,40},\s*",
     re.I,
@@ -644,16 +841,13 @@ def _group_targets(ctx: _Context, start: int, end: int, sent: Span) -> list[str]
     if _generic_only(ctx, start, sent):
         return []
     intro = _LIST_INTRO.match(ctx.body, end, sent.end)
-    if intro:
+    if intro and not _subjects(ctx, end, intro.end()):
         after = _subjects(ctx, intro.end(), sent.end)
         if after and re.fullmatch(r"[\s\w,]*", ctx.body[intro.end() : after[0].span.start]) \
-                and after[0].span.start - intro.end() <= 30:
-            run = [after[0]]
-            for m in after[1:]:
-                if not _LIST_GLUE.fullmatch(ctx.body, run[-1].span.end, m.span.start):
-                    break
-                run.append(m)
-            return _unique(m.entity for m in run)
+                and after[0].span.start - intro.end() <= 30 \
+                and not _any_label(ctx, intro.end(), after[0].span.start):
+            run = _glued_run(ctx, after)
+            return _unique(m.entity for m in run + _continued(ctx, sent, run[-1].span.end, start, end))
     clause = sent.start
     for b in re.finditer(r"\b(?:sedangkan|sementara|namun|tetapi)\b|;", ctx.body[sent.start : start], re.I):
         clause = sent.start + b.end()
@@ -662,6 +856,8 @@ def _group_targets(ctx: _Context, start: int, end: int, sent: Span) -> list[str]
         nxt = _next_sentence(ctx, sent)
         if nxt and re.match(r"[\"“]?\s*(?:di\s*antaranya|antara\s+lain|yaitu|yakni|meliputi)\b", ctx.body[nxt.start : nxt.end], re.I):
             return _group_targets(ctx, nxt.start, nxt.start, nxt)  # the list goes on in the next sentence
+    if not before and (carried := _anaphoric_subject(ctx, sent)):
+        return [carried]
     if not before or _generic(ctx, start, sent):
         return []
     run = [before[-1]]
@@ -670,6 +866,69 @@ def _group_targets(ctx: _Context, start: int, end: int, sent: Span) -> list[str]
             break
         run.append(m)
     return _unique(m.entity for m in reversed(run))
+
+
+def _glued_run(ctx: _Context, names: list[Mention]) -> list[Mention]:
+    """The names of one list: the first and those joined to it by commas, "dan" and scores."""
+    run = [names[0]]
+    for m in names[1:]:
+        if not _LIST_GLUE.fullmatch(ctx.body, run[-1].span.end, m.span.start):
+            break
+        run.append(m)
+    return run
+
+
+def _any_label(ctx: _Context, start: int, end: int) -> bool:
+    return start < end and bool(ZONE.search(ctx.body, start, end) or OPINION.search(ctx.body, start, end))
+
+
+def _same_label(ctx: _Context, start: int, end: int, label_start: int, label_end: int) -> bool:
+    """Whether ``body[start:end]`` states a zone or opinion of the kind of the label at ``label_start``."""
+    kind = "zone" if ZONE.match(ctx.body, label_start, label_end) else "opinion"
+    return bool(_labels(ctx, start, end, kind))
+
+
+#: A sentence that goes on with the list of the one before: "Lalu, Pemkab X 80,87, Pemkot Y 79,41."
+_CONTINUATION = re.compile(r"[\"“]?\s*(?:lalu|berikutnya|kemudian|selanjutnya|disusul(?:\s+oleh)?)\s*,?\s*(?:ada\s+)?", re.I)
+
+
+def _list_ends_sentence(ctx: _Context, last_end: int, sent: Span) -> bool:
+    stop = sent.end - 1 if ctx.body[sent.end - 1] in ".!?" else sent.end
+    return last_end >= stop or bool(_LIST_GLUE.fullmatch(ctx.body, last_end, stop))
+
+
+def _continued(ctx: _Context, sent: Span, last_end: int, label_start: int, label_end: int) -> list[Mention]:
+    """A label that opened a list running to the end of its sentence also covers the next sentences
+    that only continue the list ("... nilai B yaitu A 85,35, B 84,16. Lalu, C 80,87, D 80,71.")."""
+    out: list[Mention] = []
+    while _list_ends_sentence(ctx, last_end, sent):
+        nxt = _next_sentence(ctx, sent)
+        if nxt is None:
+            break
+        head = _CONTINUATION.match(ctx.body, nxt.start, nxt.end)
+        if head is None or head.end() == nxt.start or _same_label(ctx, nxt.start, nxt.end, label_start, label_end):
+            break
+        names = _subjects(ctx, head.end(), nxt.end)
+        if not names or names[0].span.start != head.end():
+            break
+        run = _glued_run(ctx, names)
+        out += run
+        sent, last_end = nxt, run[-1].span.end
+    return out
+
+
+_ANAPHOR = re.compile(
+    r"[\"“]?\s*(?:Kabupaten|Kota|Provinsi|Pemkab|Pemkot|Pemko|Pemprov|Pemda|Daerah|Instansi|Kementerian|Lembaga"
+    r"|Polres|Dinas|Kantor|Puskesmas)\b[^,.;]{0,30}?\b(?:itu|tersebut)\b",
+)
+
+
+def _anaphoric_subject(ctx: _Context, sent: Span) -> str | None:
+    """"Kabupaten paling bungsu itu pun meraih ... zona hijau": a sentence whose subject refers back
+    to the one named last in the sentence before."""
+    if not _ANAPHOR.match(ctx.body, sent.start, sent.end):
+        return None
+    return _carried_subject(ctx, sent)
 
 
 def _next_sentence(ctx: _Context, sent: Span) -> Span | None:

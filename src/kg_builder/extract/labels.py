@@ -16,7 +16,7 @@ ZONE = re.compile(r"\bzona(?:si)?\s+(?P<zone>hijau|kuning|merah)\b", re.I)
 #: opinion words (2022-2024): letter by quality word
 OPINION_WORDS = {"tertinggi": "A", "terbaik": "A", "tinggi": "B", "sedang": "C", "rendah": "D", "terendah": "E"}
 OPINION = re.compile(
-    r"\b(?:(?:opini|predikat|kategori)\s+(?:[\w-]+\s+){0,5}?)?kualitas\s+(?:nilai\s+)?(?P<q>tertinggi|terbaik|tinggi|sedang|rendah|terendah)\b"
+    r"\b(?:(?:opini|predikat|kategori)\s+(?:[\w-]+\s+){0,5}?)?(?:kualitas|kualias|kwalitas)\s+(?:nilai\s+)?(?P<q>tertinggi|terbaik|tinggi|sedang|rendah|terendah)\b"
     r"(?P<tanpa>\s+tanpa\s+mal[a]?administrasi)?"
     r"|\b(?:kategori|predikat|opini|nilai)\s+(?P<letter>[A-E])\b(?![\w-])"
     r"|\b(?:masuk\s+|dalam\s+)?kategori\s+(?P<kq>tertinggi|tinggi|sedang|rendah|terendah)\b"
