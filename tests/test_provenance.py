@@ -116,6 +116,8 @@ def test_disagreeing_articles_leave_the_result_without_a_value(tmp_path):
     pairs = rows(st, f"""SELECT ?a ?b WHERE {{ ?x okg:aboutResult {SLEMAN} ; okg:score ?a ; okg:conflictsWith ?y .
                           ?y okg:score ?b }} ORDER BY ?a""")
     assert pairs == [("19.2", "91.2"), ("91.2", "19.2")]
+    # no claim supports a value the result does not have
+    assert rows(st, f"SELECT ?c WHERE {{ {SLEMAN} okg:supportedBy ?c . ?c a okg:ScoreClaim }}") == []
     # the zone both articles agree on still consolidates
     assert rows(st, f"SELECT ?z WHERE {{ {SLEMAN} okg:zone ?z }}") == [(f"{BASE}def/zone/hijau",)]
 
@@ -178,6 +180,20 @@ entries:
         prov:wasAttributedTo/schema:name ?who ; prov:wasGeneratedBy/a okg:Curation ;
         okg:evidence/oa:hasSelector/oa:exact ?exact }}""")
     assert got == [("7", "Dewi Lestari", "Ombudsman RI mengumumkan hasil penilaian kepatuhan tahun 2023")]
+    # curators have IRIs of their own, apart from the officials the news names
+    assert rows(st, "SELECT ?p WHERE { ?c prov:wasAttributedTo ?p }") == [(f"{BASE}id/curator/dewi-lestari",)]
+
+
+def test_kg_build_takes_the_curation_folder_as_an_option(tmp_path):
+    import subprocess
+    import sys
+
+    corpus = corpus_of(tmp_path, "sleman-a.txt", "sleman-b.txt")
+    cli = subprocess.run([sys.executable, "-m", "kg_builder", "build", "--corpus", str(corpus), "--out",
+                          str(tmp_path / "out"), "--curation", str(curation_dir(tmp_path, PREFER))],
+                         capture_output=True, text=True)
+    assert cli.returncode == 0, cli.stderr
+    assert rows(open_store(tmp_path / "out"), f"SELECT ?v WHERE {{ {SLEMAN} okg:score ?v }}") == [("91.2",)]
 
 
 def test_curation_whose_quote_is_not_in_the_article_fails_the_build_and_keeps_the_graph(tmp_path):
@@ -196,6 +212,14 @@ def test_curation_whose_quote_is_not_in_the_article_fails_the_build_and_keeps_th
     ("curator: X\nentries:\n  - action: deprecate\n    article: a\n    quote: b\n    kind: score\n", "'reason' is required"),
     ("curator: X\nentries:\n  - action: add\n    article: sleman-a.txt\n    quote: Pemkab\n    kind: score\n    reason: r\n",
      "'add' needs subject, year and value"),
+    ("curator: '!!!'\nentries: []\n", "no letters or digits"),
+    ("curator: X\nentries:\n  - action: add\n    article: sleman-a.txt\n    quote: Pemkab\n    kind: zone\n"
+     "    subject: kab-sleman\n    year: 2023\n    value: ungu\n    reason: r\n", "review.yaml, entry 1: a zone is one of"),
+    ("curator: X\nentries:\n  - action: add\n    article: sleman-a.txt\n    quote: Pemkab\n    kind: score\n"
+     "    subject: kab-sleman\n    year: 1899\n    value: 80\n    reason: r\n", "entry 1: year 1899 is not"),
+    ("curator: X\nentries:\n  - action: add\n    article: sleman-a.txt\n    quote: Pemkab\n    kind: score\n"
+     "    subject: kab-tidak-ada\n    year: 2023\n    value: 80\n    reason: r\n",
+     "review.yaml, entry 1: subject 'kab-tidak-ada' is not an entity"),
 ])
 def test_malformed_curation_is_refused_clearly(tmp_path, text, problem):
     corpus = corpus_of(tmp_path, "sleman-a.txt")

@@ -297,9 +297,12 @@ class _Build:
             raise BuildError(str(exc)) from exc
 
     def apply_curation(self, entries: list[curation.Entry], articles: list[Article],
-                       extractions: list[Extraction]) -> list[curation.Decision]:
+                       extractions: list[Extraction], gazetteer: Gazetteer) -> list[curation.Decision]:
+        def known(key: str) -> bool:
+            return key.split("/unit/")[0] in gazetteer.entities
+
         try:
-            return curation.apply(entries, articles, extractions)
+            return curation.apply(entries, articles, extractions, known)
         except curation.CurationError as exc:
             raise BuildError(str(exc)) from exc
 
@@ -370,7 +373,7 @@ class _Clean(_Build):
         # report): dropping the rest keeps memory flat at national scale
         extractions = [replace(x, mentions=tuple(m for m in x.mentions if m.entity is None)) for x in extractions]
         self.mark("extract")
-        decisions = self.apply_curation(self.load_curation(), articles, extractions)
+        decisions = self.apply_curation(self.load_curation(), articles, extractions, gazetteer)
         by_id = {a.id: a for a in articles}
         checks = self.checks()
         run = self.run_info()
@@ -550,7 +553,8 @@ class _Incremental(_Build):
                               if (aid := after.get(n) or (n if n in files_of else self.previous.article_with_sha(n)))})
         curated_articles = [self._article(aid, files_of[aid]) for aid in curated_ids if aid in files_of]
         decisions = self.apply_curation(entries, curated_articles,
-                                        [self._cached(a.sha256, a.id) for a in curated_articles])
+                                        [self._cached(a.sha256, a.id) for a in curated_articles], self.gazetteer) \
+            if entries else []
         by_id = {a.id: a for a in curated_articles} | new_articles
         ranks = _ranks(decisions, by_id, self.iris)
         run = self.run_info()

@@ -25,10 +25,22 @@ from kg_builder.model import Claim, Entity, Extraction, Finding, Mention, Person
 CACHE_DIR = "cache"
 
 
+#: The modules an extraction depends on besides the gazetteer: a change to any of them is a new cache.
+EXTRACTOR_MODULES = ("extract", "link.py", "ingest.py", "model.py")
+
+
 def reference_hash(reference_dir: Path) -> str:
-    """A hash of the gazetteer files: linking depends on them as much as on the rules."""
+    """A hash of the gazetteer files and of the extractor's code.
+
+    Linking depends on the gazetteer as much as on the rules, and a change to
+    the extractor's code that forgot to bump ``RULES_VERSION`` must not reuse
+    extractions made by the old code.
+    """
     h = hashlib.sha256()
-    for path in sorted(reference_dir.glob("*.csv")):
+    package = Path(__file__).resolve().parent
+    code = [p for name in EXTRACTOR_MODULES for p in sorted((package / name).rglob("*.py"))
+            if (package / name).is_dir()] + [package / n for n in EXTRACTOR_MODULES if n.endswith(".py")]
+    for path in [*sorted(reference_dir.glob("*.csv")), *code]:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]

@@ -26,6 +26,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         overrides["corpus_dir"] = Path(args.corpus)
     if getattr(args, "shapes", None):
         overrides["shapes_dir"] = Path(args.shapes)
+    if getattr(args, "curation", None):
+        overrides["curation_dir"] = Path(args.curation)
     if getattr(args, "base", None):
         overrides["base"] = args.base
     if getattr(args, "jobs", None) is not None:
@@ -196,6 +198,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default=None, help="output directory (default: build/)")
     b.add_argument("--shapes", default=None, help="SHACL shapes directory (default: shapes/)")
     b.add_argument("--strict", action="store_true", help="fail on any unreadable input file")
+    b.add_argument("--curation", help="folder of reviewed decisions (*.yaml); default curation/ (KG_CURATION_DIR)")
     b.add_argument("--full", action="store_true",
                    help="a clean build of the whole corpus, even where the last build's manifest allows an "
                         "incremental one")

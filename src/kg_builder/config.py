@@ -54,6 +54,9 @@ class Settings:
     max_result_bytes: int = 50_000_000
     #: Query worker processes (each query runs in one; killed at the time limit).
     query_workers: int = 4
+    #: Queries one client (IP address) may have waiting or running at once; one more is answered 429.
+    #: At most the worker count less one is in force, so one client never holds every worker; 0 turns it off.
+    max_queries_per_client: int = 2
     allow_service: bool = False
     #: Worker processes for extraction; 0 means every core.
     jobs: int = 0
@@ -88,10 +91,12 @@ def settings(**overrides: object) -> Settings:
         env["allow_service"] = _env("KG_ALLOW_SERVICE", "0") in {"1", "true", "yes"}
     for key, name, cast in (
         ("query_workers", "KG_QUERY_WORKERS", int),
+        ("max_queries_per_client", "KG_MAX_QUERIES_PER_CLIENT", int),
         ("max_result_rows", "KG_MAX_RESULT_ROWS", int),
         ("max_result_bytes", "KG_MAX_RESULT_BYTES", int),
         ("max_query_bytes", "KG_MAX_QUERY_BYTES", int),
         ("queries_dir", "KG_QUERIES_DIR", Path),
+        ("curation_dir", "KG_CURATION_DIR", Path),
     ):
         if name in os.environ:
             env[key] = cast(os.environ[name])

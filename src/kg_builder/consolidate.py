@@ -107,8 +107,9 @@ def emit(g: Graph, claims: list[RankedClaim], iris: Iris) -> list[Outcome]:
     outcomes = decide(claims, iris)
     status: dict[URIRef, str] = {}
     for o in outcomes:
-        for claim in o.support:
-            g.add((o.result, okg.supportedBy, claim))
+        if o.status != "conflicting":  # claims support a value; a conflicting result has none
+            for claim in o.support:
+                g.add((o.result, okg.supportedBy, claim))
         for a, b in o.conflicts:
             g.add((a, okg.conflictsWith, b))
             g.add((b, okg.conflictsWith, a))

@@ -11,7 +11,7 @@ than none.
 
 File format (one file may hold many entries)::
 
-    curator: Siti Rahma              # who reviewed; becomes a prov:Person
+    curator: Siti Rahma              # who reviewed; becomes a prov:Person under id/curator/
     entries:
       - action: deprecate            # deprecate | prefer | add
         article: 003_d642cc889d79e6ae.txt   # source file, or the article id
@@ -31,7 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -41,6 +41,9 @@ from kg_builder.model import Article, Claim, Extraction, Span
 ACTIONS = ("deprecate", "prefer", "add")
 KINDS = ("score", "rank", "topn", "zone", "opinion")
 ENTRY_KEYS = {"action", "article", "quote", "kind", "subject", "year", "value", "reason", "date", "scheme"}
+#: The concepts of the zone scheme (ontology/schemes.ttl), and the years a round may have.
+ZONES = ("hijau", "kuning", "merah")
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 class CurationError(Exception):
@@ -100,6 +103,8 @@ def load(curation_dir: Path) -> list[Entry]:
         curator = str(data.get("curator") or "").strip()
         if not curator:
             raise CurationError(path, None, "no curator: every decision is attributed to a person")
+        if not slugify(curator):
+            raise CurationError(path, None, f"the curator's name {curator!r} has no letters or digits to name them by")
         for i, raw in enumerate(data["entries"]):
             entries.append(_entry(path, i, curator, raw))
     return entries
@@ -126,6 +131,10 @@ def _entry(path: Path, i: int, curator: str, raw: Any) -> Entry:
         year = int(year) if year is not None else None
     except (TypeError, ValueError):
         raise CurationError(path, i, f"year must be a number, not {year!r}") from None
+    if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+        raise CurationError(path, i, f"year {year} is not the year of an assessment round ({FIRST_YEAR}-{LAST_YEAR})")
+    if kind == "zone" and raw.get("value") is not None and str(raw["value"]) not in ZONES:
+        raise CurationError(path, i, f"a zone is one of {', '.join(ZONES)}, not {raw['value']!r}")
     return Entry(
         file=path.name, index=i, curator=curator, action=action, article=str(raw["article"]),
         quote=str(raw["quote"]), kind=kind, reason=" ".join(str(raw["reason"]).split()),
@@ -136,8 +145,15 @@ def _entry(path: Path, i: int, curator: str, raw: Any) -> Entry:
     )
 
 
-def apply(entries: list[Entry], articles: list[Article], extractions: list[Extraction]) -> list[Decision]:
-    """Match each entry to its article and claims; raise :class:`CurationError` when one cannot apply."""
+def apply(
+    entries: list[Entry], articles: list[Article], extractions: list[Extraction],
+    known: Callable[[str], bool] | None = None,
+) -> list[Decision]:
+    """Match each entry to its article and claims; raise :class:`CurationError` when one cannot apply.
+
+    ``known`` says whether an entity key exists (the gazetteer): a fact added
+    about an unknown entity is refused here, naming its file and entry.
+    """
     by_name: dict[str, tuple[Article, Extraction]] = {}
     for a, x in zip(articles, extractions):
         for name in (a.id, a.sha256, a.source_file, *a.also_source_files):
@@ -151,6 +167,9 @@ def apply(entries: list[Entry], articles: list[Article], extractions: list[Extra
         if not spans:
             raise CurationError(e.file, e.index, f"the quote {e.quote!r} is not in {a.source_file}")
         if e.action == "add":
+            if known is not None and e.subject and not known(e.subject):
+                raise CurationError(e.file, e.index, f"subject {e.subject!r} is not an entity of the gazetteer "
+                                    "(nor a unit of one, 'kab-x/unit/slug')")
             out.append(Decision(e, a.id, "normal", (_new_claim(e, spans[0]),), added=True))
             continue
         matches = tuple(

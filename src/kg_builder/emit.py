@@ -369,7 +369,7 @@ class Emitter:
         shared = g if shared is None else shared
         e = d.entry
         act = URIRef(iris.curation(e.file, e.index, e.action, a.id, e.quote))
-        curator = URIRef(iris.person(e.curator_key))
+        curator = URIRef(iris.curator(e.curator_key))
         shared.add((curator, RDF.type, PROV.Person))
         shared.add((curator, RDF.type, SCHEMA.Person))
         shared.add((curator, SCHEMA.name, Literal(e.curator)))

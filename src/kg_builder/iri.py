@@ -77,6 +77,10 @@ class Iris:
     def person(self, slug: str) -> str:
         return f"{self.base}id/person/{slug}"
 
+    def curator(self, slug: str) -> str:
+        """A person who reviewed claims (kept apart from the officials the news names)."""
+        return f"{self.base}id/curator/{slug}"
+
     def outlet(self, name: str) -> str:
         return f"{self.base}id/outlet/{slugify(name)}"
 
