@@ -40,7 +40,7 @@ from kg_builder.extract.labels import (
 from kg_builder.extract.numbers import CARDINALS, ORDINAL_WORD, SCORE, parse_score, word_number
 from kg_builder.extract.people import RoleMention, find_people, person_key
 from kg_builder.extract.text import sentences
-from kg_builder.extract.variants import body_variants, name_variants, prefixed_variants
+from kg_builder.extract.variants import Words, body_variants, name_variants, prefixed_variants
 from kg_builder.link import Gazetteer
 from kg_builder.model import Article, Claim, Entity, Extraction, Finding, Mention, Person, Span
 
@@ -111,7 +111,8 @@ def extract(article: Article, gazetteer: Gazetteer) -> Extraction:
     mentions += [_mark_place(m, body) for m in _listed(body, sents, mentions, gazetteer)]
     mentions += _local_aliases(body, mentions, gazetteer)
     mentions = _located(body, sorted(mentions, key=lambda m: m.span), gazetteer)
-    mentions, variant_findings = _place_variants(body, mentions, gazetteer)
+    words = Words(body)
+    mentions, variant_findings = _place_variants(words, mentions, gazetteer)
     mentions.sort(key=lambda m: m.span)
     if year is None:
         return Extraction(article.id, (), tuple(mentions), main_entity=main, units=tuple(units.values()),
@@ -126,7 +127,7 @@ def extract(article: Article, gazetteer: Gazetteer) -> Extraction:
     claims += _dimensions(ctx)
     places = frozenset(e.short_name for e in gazetteer.entities.values() if e.short_name)
     roles = find_people(body, places)
-    people = _people(roles, gazetteer, body)
+    people = _people(roles, gazetteer, words)
     award, findings = _award(ctx, roles, people)
     if award:
         claims.append(award)
@@ -994,7 +995,7 @@ def _dimensions(ctx: _Context) -> list[Claim]:
 
 # --- people and the award hand-over ----------------------------------------------
 
-def _people(roles: list[RoleMention], gazetteer: Gazetteer, body: str = "") -> dict[str, Person]:
+def _people(roles: list[RoleMention], gazetteer: Gazetteer, words: Words | None = None) -> dict[str, Person]:
     """One person per name; later spellings of the same person become variants.
 
     Variants are looked for in the whole article, not only next to a role:
@@ -1021,8 +1022,10 @@ def _people(roles: list[RoleMention], gazetteer: Gazetteer, body: str = "") -> d
             people[key] = Person(key, r.name, r.role, office)
     names = {p.name for p in people.values()}
     for key, p in list(people.items()):
+        if words is None:
+            break
         extra = []
-        for v in name_variants(body, p.name, names - {p.name}):
+        for v in name_variants(words, p.name, names - {p.name}):
             spelled = " ".join(v.surface.split())
             if spelled not in p.variants and spelled not in extra and spelled != p.name:
                 extra.append(spelled)
@@ -1057,7 +1060,7 @@ _VARIANT_PREFIXES = {"provinsi": ("Provinsi", "Pemprov"), "kabupaten": ("Kabupat
                      "kota": ("Kota", "Pemkot", "Pemko")}
 
 
-def _place_variants(body: str, mentions: list[Mention], gazetteer: Gazetteer) -> tuple[list[Mention], list[Finding]]:
+def _place_variants(words: Words, mentions: list[Mention], gazetteer: Gazetteer) -> tuple[list[Mention], list[Finding]]:
     """"Kotta Jambi" in an article that names "Kota Jambi": a finding, and a mention of Kota Jambi."""
     named: list[str] = []
     for m in mentions:
@@ -1074,7 +1077,7 @@ def _place_variants(body: str, mentions: list[Mention], gazetteer: Gazetteer) ->
             continue
         spelled: set[str] = set()
         for prefix in _VARIANT_PREFIXES[e.kind]:
-            for v in prefixed_variants(body, prefix, e.short_name, taken):
+            for v in prefixed_variants(words, prefix, e.short_name, taken):
                 flat = " ".join(v.surface.split())
                 if any(x.entity and x.entity != key and x.span.start == 0 and x.span.end == len(v.surface)
                        for x in gazetteer.find_mentions(v.surface)):

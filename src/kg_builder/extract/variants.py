@@ -48,17 +48,47 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
     return prev[-1]
 
 
-def _words(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
+_BLANKS = re.compile(r"[ \t\u00a0]+|[ \t\u00a0]*\n[ \t\u00a0]*")
 
 
-def _runs(text: str, words: list[tuple[int, int, str]], n: int):
-    """Runs of ``n`` words separated only by blanks (one line break at most)."""
-    for i in range(len(words) - n + 1):
-        run = words[i : i + n]
-        if all(re.fullmatch(r"[ \t]*\n?[ \t]*", text[a[1] : b[0]]) and text[a[1] : b[0]]
-               for a, b in zip(run, run[1:])):
-            yield run
+class Words:
+    """The words of a text with their offsets, read once and shared by every variant search."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.items = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
+        #: joined[i]: word i and word i+1 are separated by blanks only (one line break at most)
+        self.joined = [bool(_BLANKS.fullmatch(text, a[1], b[0])) for a, b in zip(self.items, self.items[1:])]
+        #: positions of the capitalised words, by length
+        self.capitalised: dict[int, list[int]] = {}
+        for i, (_, _, w) in enumerate(self.items):
+            if w[0].isupper():
+                self.capitalised.setdefault(len(w), []).append(i)
+
+    def runs(self, lengths: list[int]):
+        """Runs of joined words, the first capitalised, each within one letter of the length in ``lengths``."""
+        items, joined, n = self.items, self.joined, len(lengths)
+        starts = sorted(i for d in (-1, 0, 1) for i in self.capitalised.get(lengths[0] + d, ()))
+        for i in starts:
+            if i + n > len(items):
+                continue
+            if any(abs(len(items[i + k][2]) - lengths[k]) > 1 for k in range(1, n)):
+                continue
+            if all(joined[i + k] for k in range(n - 1)):
+                yield items[i : i + n]
+
+
+def one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by exactly one insertion, deletion, substitution or swap of neighbours."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = next((k for k, (x, y) in enumerate(zip(short, long_)) if x != y), len(short))
+    return short[i:] == long_[i + 1 :]
 
 
 def _close(known: list[str], seen: list[str], min_len: int = 4) -> bool:
@@ -68,21 +98,22 @@ def _close(known: list[str], seen: list[str], min_len: int = 4) -> bool:
         k, s = k.lower(), s.lower()
         if k == s:
             continue
-        if len(k) < min_len or edit_distance(k, s, 1) > 1:
+        if len(k) < min_len or not one_edit(k, s):
             return False
         diffs += 1
     return diffs > 0
 
 
-def name_variants(text: str, name: str, others: set[str] = frozenset()) -> list[Variant]:
+def name_variants(text: str | Words, name: str, others: set[str] = frozenset()) -> list[Variant]:
     """Other spellings of a person's ``name`` in ``text`` (one per distinct spelling)."""
+    words = text if isinstance(text, Words) else Words(text)
+    text = words.text
     known = name.split()
     if not known or (len(known) == 1 and len(known[0]) < 6):
         return []  # one short word alone is too weak to call a variant
-    words = _words(text)
     out: dict[str, Variant] = {}
     lowered_others = {o.lower() for o in others}
-    for run in _runs(text, words, len(known)):
+    for run in words.runs([len(k) for k in known]):
         seen = [w for _, _, w in run]
         if not seen[0][0].isupper() or not _close(known, seen):
             continue
@@ -94,15 +125,16 @@ def name_variants(text: str, name: str, others: set[str] = frozenset()) -> list[
     return list(out.values())
 
 
-def prefixed_variants(text: str, prefix: str, name: str, taken: list[tuple[int, int]]) -> list[Variant]:
+def prefixed_variants(text: str | Words, prefix: str, name: str, taken: list[tuple[int, int]]) -> list[Variant]:
     """"Kotta Jambi" for "Kota Jambi": the kind word or the name one edit away, the other exact.
 
     ``taken`` are spans already read as names (a real entity), never variants.
     """
+    words = text if isinstance(text, Words) else Words(text)
+    text = words.text
     known = [prefix, *name.split()]
-    words = _words(text)
     out = []
-    for run in _runs(text, words, len(known)):
+    for run in words.runs([len(k) for k in known]):
         seen = [w for _, _, w in run]
         if not all(w[0].isupper() for w in seen):
             continue
