@@ -537,3 +537,18 @@ def test_a_denominator_of_a_whole_category_makes_the_rank_national(gazetteer):
     y = run("Ombudsman RI menilai tahun 2023. Sementara itu, Pemkab Kendal menempati posisi keempat, naik dari tahun sebelumnya.",
             gazetteer)
     assert {(c.subject, c.rank_scope) for c in y.claims if c.kind == "rank"} == {("kab-kendal", "tidak-disebut")}
+
+
+NOT_SAID_OF_EVERYONE = """Ombudsman RI mengumumkan hasil penilaian kepatuhan tahun 2023.
+Dalam kategori Pemkot dengan zona hijau kualitas tertinggi, Pemkot Salatiga menduduki peringkat pertama dengan nilai 97,10.
+Pemkot Tegal menyampaikan apresiasi kepada Ombudsman RI.
+Belum semua kabupaten kota di Jawa Tengah masuk zona hijau.
+Kemudian, Pemkab Kudus menyerahkan bantuan kepada warga.
+Pemkab Demak masuk zona kuning, tidak seperti tahun lalu.
+"""
+
+
+def test_labels_are_not_spread_past_their_list_or_onto_a_denial(gazetteer):
+    x = run(NOT_SAID_OF_EVERYONE, gazetteer)
+    assert facts(x, "zone") == {("kota-salatiga", 2023, "hijau"), ("kab-demak", 2023, "kuning")}
+    assert facts(x, "opinion") == {("kota-salatiga", 2023, "A")}

@@ -750,13 +750,15 @@ def _said_of_before(ctx: _Context, pos: int, sent: Span) -> bool:
 
 def _as_last_year(ctx: _Context, end: int, sent: Span) -> bool:
     """"kategori A zona hijau sama seperti tahun lalu": the label held the year before too."""
-    return bool(re.match(r"[^.;]{0,60}?\b(?:sama\s+)?seperti\s+(?:pada\s+)?tahun\s+(?:lalu|sebelumnya|kemarin)\b",
-                         ctx.body[end : sent.end], re.I))
+    m = re.match(r"[^.;]{0,60}?\b(?:sama\s+)?seperti\s+(?:pada\s+)?tahun\s+(?:lalu|sebelumnya|kemarin)\b",
+                 ctx.body[end : sent.end], re.I)
+    return bool(m) and not re.search(r"\b(?:tidak|tak|bukan|berbeda|beda)\s+(?:sama\s+)?seperti\b", m.group(0), re.I)
 
 
 #: "Dalam kategori Pemkot dengan zona hijau kualitas tertinggi, Pemkot X ...": a label said once for a
 #: ranked list that goes on over the next sentences.
 _HEADING = re.compile(r"[\"“]?\s*(?:Dalam|Pada|Untuk)\s+kategori\s+[^,.;]{0,80}?,", re.I)
+_RANKED_LINE = re.compile(r"\b(?:posisi|peringkat|urutan|nilai|skor|score)\b|\(\d", re.I)
 _HEADING_BREAK = re.compile(r"[\"“]?\s*(?:Sementara|Sedangkan|Namun|Adapun|Selain|Menurut|Sebelumnya|Mayoritas|Secara)\b", re.I)
 
 
@@ -781,8 +783,8 @@ def _heading_targets(ctx: _Context, start: int, end: int, sent: Span) -> list[st
                 or _same_label(ctx, nxt.start, nxt.end, start, end):
             break
         names = _subjects(ctx, nxt.start, nxt.end)
-        if not names:
-            break
+        if not names or not _RANKED_LINE.search(ctx.body, nxt.start, nxt.end):
+            break  # the ranked list has ended
         found += names
     return _unique(m.entity for m in found if not kinds or m.kind in kinds)
 
@@ -800,6 +802,8 @@ def _blanket_targets(ctx: _Context, start: int, sent: Span) -> list[str]:
     if ctx.gazetteer is None:
         return []
     for b in _BLANKET.finditer(ctx.body, max(sent.start, start - 120), start):
+        if re.search(r"\b(?:belum|tidak|tak|bukan|hampir)\s*$", ctx.body[max(sent.start, b.start() - 12) : b.start()], re.I):
+            continue  # "belum semua kabupaten ...", "hampir seluruh daerah ...": not every one
         prov = next((m for m in ctx.mentions if m.span.start == b.end() and m.kind == "provinsi" and m.entity), None)
         if prov is None or not re.fullmatch(r"(?:\s+\w+){0,4}?\s+(?:masuk|berada|meraih|mendapat\w*)(?:\s+(?:dalam|di|pada|ke))?\s*",
                                             ctx.body[prov.span.end : start], re.I):
@@ -913,6 +917,8 @@ def _continued(ctx: _Context, sent: Span, last_end: int, label_start: int, label
         if not names or names[0].span.start != head.end():
             break
         run = _glued_run(ctx, names)
+        if not _list_ends_sentence(ctx, run[-1].span.end, nxt):
+            break  # "Kemudian, Pemkab X menyerahkan ...": a new statement, not the list going on
         out += run
         sent, last_end = nxt, run[-1].span.end
     return out
