@@ -21,7 +21,7 @@ PACKAGE_ROOT = Path(__file__).resolve().parent
 #: Version of the extraction rules. Bump it whenever a change to ``extract``,
 #: ``link`` or ``ingest`` can change what is extracted: it is part of the
 #: per-article cache key, so a bump re-extracts every article.
-RULES_VERSION = "2026.12.01-1"
+RULES_VERSION = "2026.12.01-2"
 
 
 def _env(name: str, default: str) -> str:
