@@ -56,7 +56,7 @@ def issues(out: Path) -> set[tuple]:
 
 def report(out: Path) -> dict:
     data = json.loads((out / "report" / "build.json").read_text(encoding="utf-8"))
-    keys = ("articles", "claims", "triples", "unlinked_mentions", "warnings", "ingest_errors", "conforms")
+    keys = ("articles", "claims", "triples", "unlinked_mentions", "warnings", "ingest_errors", "conforms", "findings")
     return {k: data.get(k) for k in keys}
 
 

@@ -75,6 +75,7 @@ class BuildResult:
     cached: int = 0  # articles whose extraction was not redone (from the cache, or untouched)
     incremental: bool = False
     reason: str = ""  # why the build was a clean one (empty for an incremental build)
+    findings: list[dict] = field(default_factory=list)  # data-quality findings in the graph (validate.findings)
 
     @property
     def ok(self) -> bool:
@@ -340,7 +341,7 @@ class _Build:
         summary.update({"conforms": True, "triples": triples, "seconds": _stages(self.clock)})
         validate.write_report(report_dir, issues, None, summary)
         return BuildResult(True, articles, claims, triples, errors, issues, unlinked, build_id, extracted,
-                           articles - extracted, self.incremental, self.reason)
+                           articles - extracted, self.incremental, self.reason, summary.get("findings", []))
 
 
 # --- the clean build -----------------------------------------------------------------------
@@ -458,6 +459,7 @@ class _Clean(_Build):
             conforms = not any(i.severity == "Violation" for i in issues)
             if conforms:
                 issues += validate.sanity(ox_store, s.shapes_dir / "sanity", s.base)
+            summary["findings"] = validate.findings(ox_store, s.base)
             triples = len(ox_store)
         finally:
             del ox_store
@@ -639,6 +641,7 @@ class _Incremental(_Build):
             conforms = not any(i.severity == "Violation" for i in fresh)
             if conforms:
                 fresh += validate.sanity(ox_store, s.shapes_dir / "sanity", s.base, focus=focus)
+            found = validate.findings(ox_store, s.base)
             ox_store.flush()
         finally:
             del ox_store
@@ -671,6 +674,7 @@ class _Incremental(_Build):
             "warnings": {f: rep["warnings"] for f, rep in reports if rep["warnings"]},
             "changed_files": sorted(changed | gone), "articles_touched": len(touched) + len(removed),
             "groups_touched": len(groups), "quads_removed": len(removals), "quads_added": len(additions),
+            "findings": found,
         }
         return self.finish(conforms=conforms, issues=issues, summary=summary, tmp_nq=tmp_nq, tmp_store=tmp_store,
                            manifest=manifest, triples=triples, build_id=build_id, articles=len(summary_rows),

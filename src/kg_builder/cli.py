@@ -48,6 +48,12 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"kg build: skipped {e}", file=sys.stderr)
     for u in result.unlinked:
         print(f"kg build: unlinked mention {u['surface']!r} in {u['file']}", file=sys.stderr)
+    for f in result.findings[:20]:
+        quote = f" \"{' '.join((f['quote'] or '').split())}\"" if f["quote"] else ""
+        print(f"kg build: finding [{f['type']}] {f['message']}{quote}", file=sys.stderr)
+    if len(result.findings) > 20:
+        print(f"kg build: ... {len(result.findings) - 20} more findings in {s.out_dir / 'report' / 'build.json'}",
+              file=sys.stderr)
     violations = [i for i in result.issues if i.severity == "Violation"]
     warnings = [i for i in result.issues if i.severity != "Violation"]
     if not result.conforms:

@@ -198,6 +198,20 @@ def sanity(
     return out
 
 
+def findings(store: ox.Store, base: str = DEFAULT_BASE) -> list[dict[str, str | None]]:
+    """Every data-quality finding of the graph, for the build report: type, message, article and quote."""
+    rows = store.query(
+        f"""PREFIX okg: <{base}def/okg#> PREFIX oa: <http://www.w3.org/ns/oa#> PREFIX prov: <http://www.w3.org/ns/prov#>
+            SELECT ?f ?type ?message ?article ?quote WHERE {{
+              ?f a okg:QualityFinding ; okg:findingType ?type ; okg:message ?message ; prov:wasDerivedFrom ?article .
+              OPTIONAL {{ ?f okg:evidence/oa:hasSelector/oa:exact ?quote }} }}""",
+        use_default_graph_as_union=True)
+    out = [{"finding": r["f"].value, "type": r["type"].value.rsplit("/", 1)[-1], "message": r["message"].value,
+            "article": r["article"].value, "quote": r["quote"].value if r["quote"] is not None else None}
+           for r in rows]
+    return sorted(out, key=lambda f: (f["article"] or "", f["type"], f["finding"]))
+
+
 def render(issues: list[Issue] | tuple[Issue, ...]) -> str:
     """The human report: one block per issue, violations first."""
     if not issues:
