@@ -7,7 +7,11 @@ fresh one takes its place, so the work really stops and the next query does
 not wait for it. Several workers serve at once: one client's heavy query
 never blocks another's. Workers serialise the result themselves (the
 pyoxigraph serialisers) and enforce the row and byte caps, so only the bytes
-to send cross the process boundary.
+to send cross the process boundary, as framed messages over a socket pair
+(:mod:`kg_builder.server.ipc`: a result of any size arrives whole, whatever
+the event loop). Unless federated queries are allowed, a worker gives up
+the network before it opens the store (:mod:`kg_builder.server.sandbox`):
+even a ``SERVICE`` the guard missed cannot fetch anything.
 
 Touches: the store directory (read-only) and child processes it starts.
 """
@@ -19,10 +23,18 @@ import itertools
 import multiprocessing as mp
 import os
 import signal
+import socket
+import sys
 import time
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
+
+from kg_builder.server import ipc
+
+#: Largest job message a worker reads (a query is capped far below this by the protocol layer).
+MAX_JOB_BYTES = 64 << 20
+#: Room for the framing and the answer's other fields beyond the result body.
+ANSWER_OVERHEAD = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -51,6 +63,7 @@ class QueryAnswer:
     form: str = ""  # "solutions", "boolean", "graph" or "" for errors
     rows: int = 0
     seconds: float = 0.0
+    network_denied: bool = False  # whether the worker that answered runs without network
 
 
 class QueryTimeout(Exception):
@@ -66,7 +79,16 @@ class WorkerLost(Exception):
 
 
 # ---------------------------------------------------------------- worker side
-def _evaluate(store: object, job: QueryJob) -> QueryAnswer:
+SERVICE_REFUSED = ("the query tried to fetch data from another server (SERVICE); this endpoint never does: "
+                   "query this graph only")
+
+
+def _evaluate(store: object, job: QueryJob, network_denied: bool = False) -> QueryAnswer:
+    """Run ``job`` on ``store`` and serialise the result; every failure of the query is a 4xx answer.
+
+    pyoxigraph evaluates lazily, so errors can surface while the solutions
+    are read: the whole read is inside the ``try``.
+    """
     import pyoxigraph as ox
 
     kwargs: dict[str, object] = {}
@@ -101,107 +123,135 @@ def _evaluate(store: object, job: QueryJob) -> QueryAnswer:
             body = ox.serialize(items, format=fmt)
             answer = QueryAnswer(200, job.graph_mime or "", body, "graph", len(triples))
     except SyntaxError as exc:
-        return QueryAnswer(400, "text/plain", f"SPARQL syntax error: {exc}\n".encode())
+        return _plain(400, f"SPARQL syntax error: {exc}")
+    except PermissionError as exc:
+        if network_denied:  # the sandbox refused a socket: only SERVICE opens one
+            return _plain(403, SERVICE_REFUSED)
+        return _plain(400, f"the query could not be evaluated: {exc}")
     except ValueError as exc:
-        return QueryAnswer(400, "text/plain", f"invalid request: {exc}\n".encode())
-    except OSError as exc:
-        return QueryAnswer(500, "text/plain", f"the query could not be evaluated: {exc}\n".encode())
+        return _plain(400, f"invalid request: {exc}")
+    except (OSError, RuntimeError, TypeError, ArithmeticError, LookupError) as exc:
+        # evaluation errors of the query itself (a failing SERVICE, an unsupported term, ...)
+        return _plain(400, f"the query could not be evaluated: {exc}")
     if len(answer.body) > job.max_bytes:
         return _too_large(f"the result is larger than {job.max_bytes} bytes; add a LIMIT or narrow the query")
     answer.seconds = time.perf_counter() - started
     return answer
 
 
+def tsv_term(term: object) -> str:
+    """A term as SPARQL TSV writes it: N-Triples, and a triple term as ``<<( s p o )>>``.
+
+    ``str()`` of a pyoxigraph Triple is its three terms without delimiters,
+    which the TSV reader cannot read back; the delimiters are added here,
+    recursively for nested triple terms.
+    """
+    subject = getattr(term, "subject", None)
+    if subject is None:
+        return str(term)
+    return f"<<( {tsv_term(subject)} {tsv_term(term.predicate)} {tsv_term(term.object)} )>>"  # type: ignore[attr-defined]
+
+
 def _solutions(ox: object, result: object, job: QueryJob) -> tuple[bytes | None, int]:
     """Serialise at most ``max_rows`` solutions; ``None`` when there are more.
 
     Solutions are read in Python to count them, written as SPARQL TSV
-    (whose terms are N-Triples, exactly ``str(term)``) and re-read by
-    pyoxigraph, whose serialisers then write the requested format.
+    (:func:`tsv_term`) and re-read by pyoxigraph, whose serialisers then
+    write the requested format.
     """
     names = [v.value for v in result.variables]  # type: ignore[attr-defined]
     lines = ["\t".join("?" + n for n in names)]
     rows = 0
+    width = range(len(names))
     for solution in result:  # type: ignore[attr-defined]
         rows += 1
         if rows > job.max_rows:
             return None, rows
-        lines.append("\t".join("" if (t := solution[i]) is None else str(t) for i in range(len(names))))
+        lines.append("\t".join("" if (t := solution[i]) is None else tsv_term(t) for i in width))
+    text = ("\n".join(lines) + "\n").encode("utf-8")
     if job.result_format == "TSV":
-        return ("\n".join(lines) + "\n").encode("utf-8"), rows
-    parsed = ox.parse_query_results(  # type: ignore[attr-defined]
-        ("\n".join(lines) + "\n").encode("utf-8"), format=ox.QueryResultsFormat.TSV  # type: ignore[attr-defined]
-    )
+        return text, rows
+    parsed = ox.parse_query_results(text, format=ox.QueryResultsFormat.TSV)  # type: ignore[attr-defined]
     return parsed.serialize(format=getattr(ox.QueryResultsFormat, job.result_format or "JSON")), rows  # type: ignore[attr-defined]
 
 
+def _plain(status: int, message: str) -> QueryAnswer:
+    return QueryAnswer(status, "text/plain", (message.rstrip("\n") + "\n").encode("utf-8"))
+
+
 def _not_acceptable(kind: str) -> QueryAnswer:
-    return QueryAnswer(406, "text/plain", f"none of the accepted media types can carry {kind}\n".encode())
+    return _plain(406, f"none of the accepted media types can carry {kind}")
 
 
 def _too_large(message: str) -> QueryAnswer:
-    return QueryAnswer(413, "text/plain", (message + "\n").encode())
+    return _plain(413, message)
 
 
-def serve(conn: Connection, out_dir: str) -> None:
-    """Worker main loop: open the store, answer jobs until the pipe closes."""
+def serve(sock: socket.socket, out_dir: str, deny_network: bool = True) -> None:
+    """Worker main loop: give up the network, open the store, answer jobs until the socket closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
+    denied = False
+    if deny_network:
+        from kg_builder.server.sandbox import deny_network as _deny
+
+        denied = _deny()  # before the store opens its threads
+        if not denied:
+            print("kg query worker: the network could not be switched off on this platform; "
+                  "the SERVICE guard alone stands", file=sys.stderr, flush=True)
     from kg_builder.store import open_store
 
+    sock.setblocking(True)
     store = None
     opened_for: str | None = None
     while True:
         try:
-            build_id, job = conn.recv()
-        except (EOFError, OSError, KeyboardInterrupt):
+            build_id, job = ipc.recv(sock, MAX_JOB_BYTES)
+        except (EOFError, OSError, KeyboardInterrupt, ipc.MessageTooLarge):
             return
         try:
             if store is None or build_id != opened_for:
+                store = None
                 store = open_store(Path(out_dir))
                 opened_for = build_id
-            answer = _evaluate(store, job)
-        except Exception as exc:  # a worker never dies of one query; the parent hides details
-            answer = QueryAnswer(500, "text/plain", f"the query could not be evaluated ({type(exc).__name__})\n".encode())
+        except Exception as exc:  # noqa: BLE001 - the store is missing or unreadable: not the query's fault
+            answer = _plain(503, f"the graph store could not be opened ({type(exc).__name__}); try again shortly")
+        else:
+            try:
+                answer = _evaluate(store, job, denied)
+            except Exception as exc:  # noqa: BLE001 - a worker never dies of one query; the parent hides details
+                answer = _plain(500, f"the query could not be answered ({type(exc).__name__})")
+        answer.network_denied = denied
         try:
-            conn.send(answer)
-        except (BrokenPipeError, OSError):
+            ipc.send(sock, answer)
+        except OSError:
             return
 
 
 # ---------------------------------------------------------------- server side
 @dataclass
 class Worker:
-    """One worker process and the parent's end of its pipe."""
+    """One worker process and the parent's (non-blocking) end of its socket pair."""
 
     process: mp.process.BaseProcess
-    conn: Connection
+    sock: socket.socket
     started: float = field(default_factory=time.monotonic)
 
-    async def call(self, message: object, timeout: float) -> QueryAnswer:
-        """Send ``message`` and wait for the answer; TimeoutError after ``timeout`` seconds.
+    async def call(self, message: object, timeout: float, limit: int) -> QueryAnswer:
+        """Send ``message`` and read the whole answer; TimeoutError after ``timeout`` seconds.
 
-        The wait is a future woken by the pipe becoming readable (no thread,
-        no task), with a timer for the limit.
+        Both directions go through the event loop's socket calls, which wait
+        for room or data as often as a large message needs (no thread, no task).
         """
-        self.conn.send(message)
-        loop = asyncio.get_running_loop()
-        ready: asyncio.Future[None] = loop.create_future()
-        fd = self.conn.fileno()
-        loop.add_reader(fd, lambda: None if ready.done() else ready.set_result(None))
-        timer = loop.call_later(timeout, lambda: None if ready.done() else ready.set_exception(TimeoutError()))
-        try:
-            await ready
-        finally:
-            timer.cancel()
-            loop.remove_reader(fd)
-        answer = self.conn.recv()
+        async with asyncio.timeout(timeout):
+            await ipc.asend(self.sock, message)
+            answer = await ipc.arecv(self.sock, limit)
         if not isinstance(answer, QueryAnswer):
             raise WorkerLost("unexpected message from a worker")
         return answer
 
     def kill(self) -> None:
         try:
-            self.conn.close()
+            self.sock.close()
         except OSError:
             pass
         if self.process.is_alive():
@@ -219,24 +269,28 @@ class PoolStats:
     restarts: int = 0
     lost: int = 0
     in_flight: int = 0
+    network_denied: bool | None = None  # as the last answering worker said
 
 
 class WorkerPool:
     """A fixed number of query workers; a killed or dead worker is replaced at once."""
 
-    def __init__(self, out_dir: Path, size: int) -> None:
+    def __init__(self, out_dir: Path, size: int, deny_network: bool = True) -> None:
         self.out_dir = out_dir
         self.size = max(1, size)
+        self.deny_network = deny_network
         self.stats = PoolStats()
         self._ctx = mp.get_context("spawn")
         self._idle: asyncio.Queue[Worker] | None = None
         self._all: list[Worker] = []
 
     def _spawn(self) -> Worker:
-        parent, child = self._ctx.Pipe(duplex=True)
-        process = self._ctx.Process(target=serve, args=(child, str(self.out_dir)), daemon=True, name="kg-query-worker")
+        parent, child = socket.socketpair()
+        process = self._ctx.Process(target=serve, args=(child, str(self.out_dir), self.deny_network), daemon=True,
+                                    name="kg-query-worker")
         process.start()
         child.close()
+        parent.setblocking(False)
         worker = Worker(process, parent)
         self._all.append(worker)
         return worker
@@ -280,7 +334,8 @@ class WorkerPool:
         self.stats.queries += 1
         self.stats.in_flight += 1
         try:
-            answer = await worker.call((build_id, job), max(0.001, deadline - loop.time()))
+            answer = await worker.call((build_id, job), max(0.001, deadline - loop.time()),
+                                       job.max_bytes + ANSWER_OVERHEAD)
         except (asyncio.TimeoutError, TimeoutError):
             self.stats.timeouts += 1
             self._replace(worker)
@@ -288,12 +343,13 @@ class WorkerPool:
         except asyncio.CancelledError:
             self._replace(worker)
             raise
-        except (EOFError, OSError, WorkerLost):
+        except (EOFError, OSError, WorkerLost, ipc.MessageTooLarge, ipc.ProtocolBroken):
             self.stats.lost += 1
             self._replace(worker)
             raise WorkerLost() from None
         finally:
             self.stats.in_flight -= 1
+        self.stats.network_denied = answer.network_denied
         self._idle.put_nowait(worker)
         return answer
 
