@@ -4,16 +4,21 @@
 description); ``/doc/...``, ``/def/...`` (ontology, schemes, concepts) and
 ``/graph/...`` (named graphs) answer the description as Turtle, JSON-LD,
 N-Triples, RDF/XML or HTML, chosen by Accept or by extension (``.ttl``,
-``.jsonld``, ``.nt``, ``.rdf``, ``.html``). Unknown IRIs are 404. Documents
-carry an ETag from the build (304 on ``If-None-Match``), ``Vary: Accept``
-when negotiated, and ``Content-Location`` of the chosen variant. The same
-routes answer under the base IRI's path (``/kepatuhan-kg/id/...``) so the
-server answers for the base whatever host it runs on. Reads the store.
+``.jsonld``, ``.nt``, ``.rdf``, ``.html``). Unknown IRIs are 404 (with
+``Vary: Accept``: the 404 too is HTML or text by Accept), and that is decided
+before ``If-None-Match`` is looked at. Documents carry an ETag from the build
+(304 on ``If-None-Match``), ``Vary: Accept`` when negotiated, and
+``Content-Location`` of the chosen variant, percent-encoded. The 303 keeps
+the query string (``?format=``). The IRIs the VoID names without the store
+describing them (the dataset, the root resource) are served by
+:mod:`kg_builder.server.virtual`. The same routes answer under the base
+IRI's path (``/kepatuhan-kg/id/...``) so the server answers for the base
+whatever host it runs on. Reads the store.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
@@ -22,7 +27,7 @@ from rdflib import Graph
 from starlette.concurrency import run_in_threadpool
 
 from kg_builder.config import Settings
-from kg_builder.server import conditional, describe, ontology_html, pages, rdfout
+from kg_builder.server import conditional, describe, ontology_html, pages, rdfout, virtual
 from kg_builder.server.negotiate import DOCUMENT_TYPES, EXTENSION_OF, negotiate, resolve_format, split_extension
 from kg_builder.server.state import StoreHolder
 
@@ -51,10 +56,29 @@ def _wants_html(request: Request) -> bool:
 
 
 def not_found(request: Request, iri: str | None, message: str = "nothing is known about this IRI") -> Response:
+    """404 as HTML for browsers, as text otherwise (so it varies by Accept)."""
+    headers = {"Vary": "Accept"}
     if _wants_html(request):
         html = pages.render("error.html", request, status="404", message=message, iri=iri)
-        return HTMLResponse(html, status_code=404)
-    return PlainTextResponse(f"{message}: {iri}\n" if iri else message + "\n", status_code=404)
+        return HTMLResponse(html, status_code=404, headers=headers)
+    return PlainTextResponse(f"{message}: {iri}\n" if iri else message + "\n", status_code=404, headers=headers)
+
+
+#: Characters left as they are in a path (RFC 3986 pchar and "/"); "#", "?", "%", spaces and the rest are encoded.
+PATH_SAFE = "/:@!$&'()*+,;=-._~"
+#: Characters left as they are in a query string that is passed on (what is already encoded stays so).
+QUERY_SAFE = PATH_SAFE + "?%"
+
+
+def url_path(path: str) -> str:
+    """``path`` percent-encoded for a header (``okg#Claim`` -> ``okg%23Claim``)."""
+    return quote(path, safe=PATH_SAFE)
+
+
+def with_query(request: Request, path: str) -> str:
+    """``path`` with the request's query string, so that ``?format=`` survives a redirect."""
+    raw: bytes = request.scope.get("query_string", b"")
+    return f"{path}?{quote(raw, safe=QUERY_SAFE)}" if raw else path
 
 
 def _alternates(doc_path: str) -> list[tuple[str, str]]:
@@ -73,11 +97,15 @@ class Documents:
         iri = f"{settings.base}id/{path}"
         if not path or not _valid(iri):
             return not_found(request, iri)
-        store = holder.get()
-        if not await run_in_threadpool(describe.exists, store, iri):
-            return not_found(request, iri)
         root = request.scope.get("root_path", "")
-        return RedirectResponse(f"{root}{self.prefix}/doc/{path}", status_code=303,
+        elsewhere = virtual.redirect_path(iri, settings.base)
+        if elsewhere is not None:
+            return RedirectResponse(with_query(request, f"{root}{elsewhere}"), status_code=303,
+                                    headers={"Vary": "Accept"})
+        store = holder.get()
+        if not virtual.is_virtual(iri, settings.base) and not await run_in_threadpool(describe.exists, store, iri):
+            return not_found(request, iri)
+        return RedirectResponse(with_query(request, f"{root}{self.prefix}/doc/{url_path(path)}"), status_code=303,
                                 headers={"Vary": "Accept"})
 
     async def document(self, request: Request, section: str, path: str) -> Response:
@@ -97,7 +125,7 @@ class Documents:
             mime = "application/n-triples"
         root = request.scope.get("root_path", "")
         public = "doc" if section == "id" else section
-        doc_path = f"{root}{self.prefix}/{public}/{stem}"
+        doc_path = f"{root}{self.prefix}/{public}/{url_path(stem)}"
         build = holder.build_id()
         tag = conditional.etag(build, EXTENSION_OF.get(mime, mime))
         headers = {"ETag": tag, "Link": ", ".join(f'<{href}>; rel="alternate"; type="{m}"'
@@ -105,13 +133,14 @@ class Documents:
         if ext_mime is None:
             headers["Vary"] = "Accept"
             headers["Content-Location"] = f"{doc_path}{EXTENSION_OF.get(mime, '')}"
-        if conditional.matches(request, tag):
-            return conditional.not_modified(tag, {"Vary": "Accept"} if ext_mime is None else None)
         store = holder.get()
+        # what exists is decided first: an unknown IRI is 404 whatever If-None-Match says
         if section == "def" and stem == "okg":
             triples = await run_in_threadpool(holder.cached, "ontology", lambda s: describe.ontology(s, settings.base))
             if not triples:
                 return not_found(request, iri, "the ontology is not in this build")
+            if conditional.matches(request, tag):
+                return conditional.not_modified(tag, {"Vary": "Accept"} if ext_mime is None else None)
             if mime == "text/html":
                 graph = Graph().parse(data=rdfout.serialize(triples, "application/n-triples", settings.base).decode("utf-8"),
                                       format="nt")
@@ -119,16 +148,26 @@ class Documents:
                 return HTMLResponse(html, headers=headers)
             body = await run_in_threadpool(rdfout.serialize, triples, mime, settings.base)
             return Response(body, media_type=mime, headers=headers)
-        kind = await run_in_threadpool(describe.kind_of, store, iri, settings.base)
-        known = await run_in_threadpool(describe.exists, store, iri)
-        if not known and kind == "scheme":
-            known = bool(await run_in_threadpool(describe.concepts_under, store, iri))
-        if not known:
-            return not_found(request, iri)
+        made_up = virtual.describe(store, iri, settings.base) if section == "id" else None
+        if made_up is not None:
+            kind = "other"
+        else:
+            kind = await run_in_threadpool(describe.kind_of, store, iri, settings.base)
+            known = await run_in_threadpool(describe.exists, store, iri)
+            if not known and kind == "scheme":
+                known = bool(await run_in_threadpool(describe.concepts_under, store, iri))
+            if not known:
+                return not_found(request, iri)
+        if conditional.matches(request, tag):
+            return conditional.not_modified(tag, {"Vary": "Accept"} if ext_mime is None else None)
         if mime == "text/html":
-            html = await run_in_threadpool(self._page, request, store, settings, iri, kind, doc_path)
+            page_store = virtual.as_store(made_up) if made_up is not None else store
+            html = await run_in_threadpool(self._page, request, page_store, settings, iri, kind, doc_path)
             return HTMLResponse(html, headers=headers)
-        triples = await run_in_threadpool(describe.describe, store, iri, kind, settings.base)
+        if made_up is not None:
+            triples = made_up
+        else:
+            triples = await run_in_threadpool(describe.describe, store, iri, kind, settings.base)
         if kind == "graph":
             from kg_builder.server.void import statistics
 
