@@ -2,10 +2,13 @@
 
 Read-only by construction: the store is opened read-only, the SPARQL layer
 refuses updates before they reach it, and every route is GET/HEAD except
-``/sparql`` (queries by POST). Queries from clients run in worker processes
-(:mod:`kg_builder.server.workers`); Linked Data pages use bounded lookups
+``/sparql`` (queries by POST): other methods are 403, an unknown path 404.
+Queries from clients run in worker processes without network
+(:mod:`kg_builder.server.workers`), a few at a time per client
+(:mod:`kg_builder.server.clients`); Linked Data pages use bounded lookups
 in this process. Middleware: CORS for every origin (preflight included),
-gzip, request metrics. Errors never carry a stack trace to the client.
+gzip, request metrics, 414 for URLs too long to read. Errors never carry a
+stack trace to the client.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from starlette.routing import Route
 from kg_builder import __version__
 from kg_builder.config import Settings
 from kg_builder.server import downloads, linkeddata, querypage, sparql, void
+from kg_builder.server.clients import ClientLimiter, effective_cap
+from kg_builder.server.longurl import LongUrlMiddleware
 from kg_builder.server.metrics import Metrics, MetricsMiddleware
 from kg_builder.server.state import StoreHolder
 from kg_builder.server.workers import WorkerPool
@@ -41,7 +46,8 @@ DESCRIPTION = """SPARQL 1.1 endpoint and Linked Data for the Ombudsman RI compli
 
 def create_app(settings: Settings) -> FastAPI:
     holder = StoreHolder(settings.out_dir)
-    pool = WorkerPool(settings.out_dir, settings.query_workers)
+    pool = WorkerPool(settings.out_dir, settings.query_workers, deny_network=not settings.allow_service)
+    clients = ClientLimiter(effective_cap(settings.max_queries_per_client, pool.size))
     metrics = Metrics()
     dumps = downloads.DumpCache()
 
@@ -59,11 +65,14 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.store = holder
     app.state.pool = pool
+    app.state.clients = clients
     app.state.metrics = metrics
     app.state.dumps = dumps
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            return linkeddata.not_found(request, None, "nothing is served at this path")
         return PlainTextResponse(f"{exc.detail}\n", status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
@@ -88,6 +97,9 @@ def create_app(settings: Settings) -> FastAPI:
             "kg_query_workers_busy": ("Queries being evaluated now.", float(stats.in_flight), {}),
             "kg_query_worker_restarts_total": ("Workers killed and replaced (time limit, crash).", float(stats.restarts), {}),
             "kg_query_timeouts_total": ("Queries stopped at the time limit.", float(stats.timeouts), {}),
+            "kg_query_workers_network_denied": ("1 if the query workers run without network (SERVICE cannot fetch).",
+                                                float(bool(stats.network_denied)), {}),
+            "kg_query_client_cap": ("Queries one client may have in flight (0: no cap).", float(clients.cap), {}),
             "kg_build_info": ("The build being served.", 1.0, {"build_id": holder.build_id(), "version": __version__}),
             "kg_uptime_seconds": ("Seconds since the server started.", __import__("time").time() - metrics.started, {}),
         }
@@ -109,6 +121,12 @@ def create_app(settings: Settings) -> FastAPI:
     async def _read_only(path: str) -> Response:
         return PlainTextResponse("this server is read-only: nothing can be written through it\n", status_code=403)
 
+    @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
+    async def _unknown(request: Request, path: str) -> Response:
+        # without this route a GET here would match the write methods' path and be answered 405
+        return linkeddata.not_found(request, None, "nothing is served at this path")
+
+    app.add_middleware(LongUrlMiddleware)
     app.add_middleware(GZipMiddleware, minimum_size=1000,
                        exclude_content_types=("application/gzip", "text/event-stream"))
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "OPTIONS"],

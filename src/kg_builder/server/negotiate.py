@@ -2,7 +2,11 @@
 
 Parses ``Accept`` with q-values (``q=0`` excludes a type), resolves the
 ``format`` parameter used in links (``?format=csv``) and file extensions used
-by Linked Data documents (``/doc/....ttl``). It only chooses media types; the
+by Linked Data documents (``/doc/....ttl``). A short format name stands for
+one media type per kind of answer, as in Fuseki and Virtuoso: ``xml`` is
+SPARQL XML results for SELECT/ASK and RDF/XML for CONSTRUCT/DESCRIBE (what
+SPARQLWrapper sends by default), ``json`` is SPARQL JSON or JSON-LD. N3 is
+answered with Turtle, which every N3 reader reads. It only chooses media types; the
 serialising is done by pyoxigraph (in the query workers or in
 :mod:`kg_builder.server.describe`). Touches nothing but strings.
 """
@@ -32,28 +36,37 @@ GRAPH_TYPES: dict[str, str] = {
     "application/trig": "TRIG",
     "text/plain": "N_TRIPLES",
     "application/x-turtle": "TURTLE",
+    # N3 is a superset of Turtle: a Turtle document is an N3 document, labelled as asked.
+    "text/n3": "TURTLE",
+    "text/rdf+n3": "TURTLE",
 }
-#: ``format=`` values accepted in URLs (short names and file extensions).
-FORMAT_ALIASES: dict[str, str] = {
-    "json": "application/sparql-results+json", "srj": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml", "srx": "application/sparql-results+xml",
-    "csv": "text/csv", "tsv": "text/tab-separated-values",
-    "turtle": "text/turtle", "ttl": "text/turtle",
-    "nt": "application/n-triples", "ntriples": "application/n-triples", "n-triples": "application/n-triples",
-    "jsonld": "application/ld+json", "json-ld": "application/ld+json",
-    "rdfxml": "application/rdf+xml", "rdf": "application/rdf+xml", "rdf+xml": "application/rdf+xml",
-    "nq": "application/n-quads", "nquads": "application/n-quads", "n-quads": "application/n-quads",
-    "trig": "application/trig", "html": "text/html",
+#: ``format=`` values accepted in URLs (short names and file extensions): the media types they stand for,
+#: one per kind of answer (SPARQL results, RDF), so that ``xml`` and ``json`` suit every query form.
+FORMAT_ALIASES: dict[str, tuple[str, ...]] = {
+    "json": ("application/sparql-results+json", "application/ld+json"),
+    "srj": ("application/sparql-results+json",),
+    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "srx": ("application/sparql-results+xml",),
+    "csv": ("text/csv",), "tsv": ("text/tab-separated-values",),
+    "turtle": ("text/turtle",), "ttl": ("text/turtle",),
+    "n3": ("text/n3",),
+    "nt": ("application/n-triples",), "ntriples": ("application/n-triples",),
+    "n-triples": ("application/n-triples",),
+    "jsonld": ("application/ld+json",), "json-ld": ("application/ld+json",),
+    "rdfxml": ("application/rdf+xml",), "rdf": ("application/rdf+xml",), "rdf+xml": ("application/rdf+xml",),
+    "nq": ("application/n-quads",), "nquads": ("application/n-quads",), "n-quads": ("application/n-quads",),
+    "trig": ("application/trig",), "html": ("text/html",),
 }
 #: Document extensions of ``/doc/...`` and ``/def/...``.
 EXTENSIONS: dict[str, str] = {
     ".ttl": "text/turtle", ".jsonld": "application/ld+json", ".nt": "application/n-triples",
     ".rdf": "application/rdf+xml", ".html": "text/html", ".nq": "application/n-quads", ".trig": "application/trig",
+    ".n3": "text/n3",
 }
 #: What a Linked Data document is offered as, in order of preference when the client has none.
 DOCUMENT_TYPES: list[str] = [
     "text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml",
-    "text/html", "application/n-quads", "application/trig", "text/plain",
+    "text/html", "application/n-quads", "application/trig", "text/plain", "text/n3",
 ]
 #: Extension of each document media type (for Content-Location and links).
 EXTENSION_OF: dict[str, str] = {v: k for k, v in EXTENSIONS.items()}
@@ -120,12 +133,26 @@ def _negotiate(accept: str | None, offered: tuple[str, ...]) -> str | None:
     return best[1] if best else None
 
 
+def format_types(value: str | None) -> tuple[str, ...]:
+    """The media types a ``format`` value stands for: a short name's, or the value itself if it is a media type."""
+    if not value:
+        return ()
+    value = value.strip().lower()
+    if value in FORMAT_ALIASES:
+        return FORMAT_ALIASES[value]
+    return (value,) if "/" in value else ()
+
+
 def resolve_format(value: str | None) -> str | None:
-    """A ``format`` URL parameter as a media type (short name or media type)."""
+    """A ``format`` URL parameter as an Accept value (``None`` when absent).
+
+    An unknown name is returned as it is: no offered type matches it, so
+    the caller answers 406 (or 400 where it checks with :func:`format_types`).
+    """
     if not value:
         return None
-    value = value.strip().lower()
-    return FORMAT_ALIASES.get(value, value)
+    types = format_types(value)
+    return ", ".join(types) if types else value.strip().lower()
 
 
 def split_extension(path: str) -> tuple[str, str | None]:

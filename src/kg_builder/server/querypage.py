@@ -99,7 +99,7 @@ async def query_page(request: Request) -> HTMLResponse:
         except sparql.ProtocolError as exc:
             status, error = exc.status, exc.message
         else:
-            result = await sparql.answer(app, job)
+            result = await sparql.answer(app, job, sparql.client_of(request))
             if result.status != 200:
                 status, error = result.status, result.body.decode("utf-8", "replace").strip()
             else:
@@ -111,4 +111,5 @@ async def query_page(request: Request) -> HTMLResponse:
     html = pages.render("query.html", request, catalogue=entries, text=text, selected=selected, result=table,
                         error=error, status=status if error else "", downloads=downloads,
                         timeout=f"{settings.query_timeout_s:g}")
-    return HTMLResponse(html, status_code=status)
+    headers = {"Retry-After": "1"} if status in (429, 503) else None
+    return HTMLResponse(html, status_code=status, headers=headers)

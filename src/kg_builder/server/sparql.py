@@ -2,12 +2,15 @@
 
 This module reads the protocol request (query, dataset parameters, format),
 refuses what must not run (updates 403, ``SERVICE`` 403 unless allowed,
-oversized queries 413), hands the query to a worker process (time limit,
-caps) and turns every outcome into an answer with a readable message:
-syntax errors and malformed requests are 4xx, a query past its time limit
-is 503, and no stack trace ever reaches a client. Without a query, ``GET``
-answers the Service Description. The default graph is the union of the
-named graphs unless the query or the request names a dataset.
+oversized queries 413, a body in another charset than UTF-8 415), hands the
+query to a worker process (time limit, caps, at most a few at once per
+client: 429 beyond) and turns every outcome into an answer with a readable
+message: syntax and evaluation errors and malformed requests are 4xx, a
+query past its time limit is 503, and no stack trace ever reaches a client.
+Without a query, ``GET`` and ``HEAD`` answer the Service Description. The
+default graph is the union of the named graphs unless the query or the
+request names a dataset. ``format`` (or Fuseki's ``output``) overrides
+Accept, one media type per query form (``xml``: SPARQL XML or RDF/XML).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from kg_builder.config import Settings
 from kg_builder.server import catalogue, pages, rdfout, service
 from kg_builder.server.guard import inspect
-from kg_builder.server.negotiate import GRAPH_TYPES, RESULT_TYPES, negotiate, resolve_format
+from kg_builder.server.negotiate import GRAPH_TYPES, RESULT_TYPES, format_types, negotiate, resolve_format
 from kg_builder.server.void import statistics
 from kg_builder.server.workers import PoolBusy, QueryAnswer, QueryJob, QueryTimeout, WorkerLost
 
@@ -31,11 +34,14 @@ router = APIRouter()
 RESULT_OFFER = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
                 "text/tab-separated-values", "application/json", "application/xml", "text/xml"]
 GRAPH_OFFER = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml",
-               "application/n-quads", "application/trig", "text/plain", "application/x-turtle"]
+               "application/n-quads", "application/trig", "text/plain", "application/x-turtle", "text/n3",
+               "text/rdf+n3"]
 SD_OFFER = ["text/turtle", "application/ld+json", "text/html", "application/rdf+xml", "application/n-triples"]
 READ_ONLY = "updates are not allowed: this endpoint is read-only"
 TEXT_TYPES = {"text/csv", "text/tab-separated-values", "text/turtle", "text/plain", "application/n-triples",
-              "application/n-quads", "application/trig"}
+              "application/n-quads", "application/trig", "text/n3", "text/rdf+n3"}
+#: Charsets a POST body may declare: UTF-8 and its subset ASCII (the SPARQL media types are UTF-8).
+UTF8_NAMES = {"utf-8", "utf8", "us-ascii", "ascii"}
 
 
 class ProtocolError(Exception):
@@ -80,10 +86,13 @@ async def read_protocol(request: Request, settings: Settings) -> tuple[str | Non
     if "update" in params:
         raise ProtocolError(403, READ_ONLY)
     if request.method == "POST":
-        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        ctype, charset = content_type(request.headers.get("content-type", ""))
         body = await _read_body(request, settings.max_query_bytes * 3 + 10_000)
         if ctype == "application/sparql-update":
             raise ProtocolError(403, READ_ONLY)
+        if charset is not None and charset not in UTF8_NAMES:
+            raise ProtocolError(415, f"the body is declared as charset={charset}; send it as UTF-8 "
+                                     "(charset=utf-8, or no charset)")
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
@@ -106,6 +115,42 @@ async def read_protocol(request: Request, settings: Settings) -> tuple[str | Non
     return (queries[0] if queries else None), params
 
 
+def content_type(header: str) -> tuple[str, str | None]:
+    """The media type of a Content-Type header, lower-cased, and its charset parameter if any."""
+    mime, *rest = header.split(";")
+    charset = None
+    for param in rest:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    return mime.strip().lower(), charset
+
+
+def requested_format(params: dict[str, list[str]]) -> list[str]:
+    """The ``format`` values of a request, or Fuseki's ``output`` where there is no ``format``."""
+    for name in ("format", "output"):
+        values = [v for v in params.get(name, []) if v.strip()]
+        if values:
+            return values
+    return []
+
+
+def format_accept(values: list[str]) -> str | None:
+    """The ``format`` values as one Accept value; ProtocolError when none of them is known.
+
+    SPARQLWrapper sends two values for some formats (``rdf+xml`` and
+    ``application/rdf+xml``): every known value counts.
+    """
+    if not values:
+        return None
+    types = [t for v in values for t in format_types(v)]
+    known = [t for t in types if t in RESULT_TYPES or t in GRAPH_TYPES or t == "text/html"]
+    if not known:
+        raise ProtocolError(400, f"unknown format {values[0]!r}; use json, xml, csv, tsv, "
+                                 "ttl, n3, nt, jsonld, rdfxml, nq or trig")
+    return ", ".join(dict.fromkeys(known))
+
+
 def build_job(query: str, params: dict[str, list[str]], accept: str | None, settings: Settings) -> QueryJob:
     """Check ``query`` and the dataset parameters and negotiate the formats; raises ProtocolError."""
     if len(query.encode("utf-8")) > settings.max_query_bytes:
@@ -125,10 +170,7 @@ def build_job(query: str, params: dict[str, list[str]], accept: str | None, sett
             ox.NamedNode(iri)
         except ValueError:
             raise ProtocolError(400, f"not an absolute IRI: {iri!r}") from None
-    fmt = resolve_format(params.get("format", [None])[0])
-    if fmt is not None and fmt not in RESULT_TYPES and fmt not in GRAPH_TYPES:
-        raise ProtocolError(400, f"unknown format {params['format'][0]!r}; use json, xml, csv, tsv, "
-                                 "ttl, nt, jsonld, rdfxml, nq or trig")
+    fmt = format_accept(requested_format(params))
     wanted = fmt or accept
     result_mime = negotiate(wanted, RESULT_OFFER)
     graph_mime = negotiate(wanted, GRAPH_OFFER)
@@ -150,10 +192,24 @@ def build_job(query: str, params: dict[str, list[str]], accept: str | None, sett
     )
 
 
-async def answer(app: object, job: QueryJob) -> QueryAnswer:
-    """Run ``job`` in the worker pool; every outcome, failures included, comes back as an answer."""
+def client_of(request: Request) -> str:
+    """The client's address (uvicorn puts a trusted proxy's forwarded address here)."""
+    return request.client.host if request.client else "unknown"
+
+
+async def answer(app: object, job: QueryJob, client: str = "unknown") -> QueryAnswer:
+    """Run ``job`` in the worker pool; every outcome, failures included, comes back as an answer.
+
+    ``client`` has at most its share of queries in flight (:mod:`kg_builder.server.clients`);
+    one more is answered 429 without waiting for a worker.
+    """
     settings: Settings = app.state.settings  # type: ignore[attr-defined]
     metrics = app.state.metrics  # type: ignore[attr-defined]
+    limiter = app.state.clients  # type: ignore[attr-defined]
+    if not limiter.acquire(client):
+        metrics.count("kg_sparql_queries_total", outcome="429")
+        return _plain(429, f"this client already has {limiter.cap} queries running, the most one client may have "
+                           "at once; wait for one to finish and try again")
     try:
         result = await app.state.pool.run(job, app.state.store.build_id(), settings.query_timeout_s)  # type: ignore[attr-defined]
     except QueryTimeout:
@@ -166,6 +222,8 @@ async def answer(app: object, job: QueryJob) -> QueryAnswer:
     except WorkerLost:
         metrics.count("kg_sparql_queries_total", outcome="lost")
         return _plain(503, "the query stopped its worker (probably out of memory); narrow it and try again")
+    finally:
+        limiter.release(client)
     metrics.count("kg_sparql_queries_total", outcome=str(result.status))
     if result.status == 200:
         metrics.observe("kg_sparql_query_seconds", result.seconds)
@@ -178,10 +236,10 @@ def _plain(status: int, message: str) -> QueryAnswer:
 
 async def execute(request: Request, job: QueryJob) -> Response:
     """Run ``job`` and answer it over HTTP."""
-    result = await answer(request.app, job)
+    result = await answer(request.app, job, client_of(request))
     if result.status != 200:
         headers = {"Vary": "Accept"}
-        if result.status == 503:
+        if result.status in (429, 503):
             headers["Retry-After"] = "1"
         return error(result.status, result.body.decode("utf-8", "replace"), headers)
     media = result.mime + ("; charset=utf-8" if result.mime in TEXT_TYPES else "")
@@ -225,8 +283,9 @@ SPARQL_OPENAPI = {
         {"name": "named-graph-uri", "in": "query", "required": False,
          "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": True},
         {"name": "format", "in": "query", "required": False, "schema": {"type": "string", "enum": [
-            "json", "xml", "csv", "tsv", "ttl", "nt", "jsonld", "rdfxml", "nq", "trig", "html"]},
-         "description": "Overrides Accept (for links)."},
+            "json", "xml", "csv", "tsv", "ttl", "n3", "nt", "jsonld", "rdfxml", "nq", "trig", "html"]},
+         "description": "Overrides Accept (for links). json and xml suit every query form: SPARQL results "
+                        "for SELECT/ASK, JSON-LD or RDF/XML for CONSTRUCT/DESCRIBE. 'output' is a synonym."},
     ],
     "requestBody": {"required": False, "content": {
         "application/sparql-query": {"schema": {"type": "string"}},
@@ -239,7 +298,9 @@ SPARQL_OPENAPI = {
         "403": {"description": "Update or SERVICE refused"},
         "406": {"description": "No acceptable format"},
         "413": {"description": "Query or result too large"},
-        "415": {"description": "Unsupported content type"},
+        "414": {"description": "URL too long: send the query by POST"},
+        "415": {"description": "Unsupported content type, or a charset other than UTF-8"},
+        "429": {"description": "This client already has its share of queries running (Retry-After)"},
         "503": {"description": "Time limit reached; the query was stopped"},
     },
 }
@@ -252,10 +313,10 @@ async def sparql_endpoint(request: Request) -> Response:
     try:
         query, params = await read_protocol(request, settings)
         if query is None:
-            if request.method == "GET":
+            if request.method in ("GET", "HEAD"):
                 return await describe_service(request)
             raise ProtocolError(400, "no query: pass one in the 'query' parameter or as an application/sparql-query body")
-        if resolve_format(params.get("format", [None])[0]) == "text/html":
+        if format_accept(requested_format(params)) == "text/html":
             root = request.scope.get("root_path", "")
             return RedirectResponse(f"{root}/query?" + urlencode({"query": query}), status_code=303)
         job = build_job(query, params, request.headers.get("accept"), settings)
