@@ -59,17 +59,23 @@ class Words:
         self.items = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
         #: joined[i]: word i and word i+1 are separated by blanks only (one line break at most)
         self.joined = [bool(_BLANKS.fullmatch(text, a[1], b[0])) for a, b in zip(self.items, self.items[1:])]
-        #: positions of the capitalised words, by length
+        #: positions of the capitalised words, by length, and of every word, by its lower-cased form
         self.capitalised: dict[int, list[int]] = {}
+        self.positions: dict[str, list[int]] = {}
         for i, (_, _, w) in enumerate(self.items):
             if w[0].isupper():
                 self.capitalised.setdefault(len(w), []).append(i)
+            self.positions.setdefault(w.lower(), []).append(i)
 
-    def runs(self, lengths: list[int]):
-        """Runs of joined words, the first capitalised, each within one letter of the length in ``lengths``."""
+    def runs(self, lengths: list[int], starts: list[int] | None = None):
+        """Runs of joined words, the first capitalised, each within one letter of the length in ``lengths``
+        (only from ``starts`` when given)."""
         items, joined, n = self.items, self.joined, len(lengths)
-        starts = sorted(i for d in (-1, 0, 1) for i in self.capitalised.get(lengths[0] + d, ()))
+        if starts is None:
+            starts = sorted(i for d in (-1, 0, 1) for i in self.capitalised.get(lengths[0] + d, ()))
         for i in starts:
+            if i < 0:
+                continue
             if i + n > len(items):
                 continue
             if any(abs(len(items[i + k][2]) - lengths[k]) > 1 for k in range(1, n)):
@@ -133,8 +139,11 @@ def prefixed_variants(text: str | Words, prefix: str, name: str, taken: list[tup
     words = text if isinstance(text, Words) else Words(text)
     text = words.text
     known = [prefix, *name.split()]
+    # one part is printed exactly: start where the kind word stands, or one word before the name
+    starts = sorted(set(words.positions.get(prefix.lower(), []))
+                    | {i - 1 for i in words.positions.get(known[1].lower(), [])})
     out = []
-    for run in words.runs([len(k) for k in known]):
+    for run in words.runs([len(k) for k in known], starts):
         seen = [w for _, _, w in run]
         if not all(w[0].isupper() for w in seen):
             continue
