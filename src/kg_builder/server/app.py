@@ -37,7 +37,8 @@ __all__ = ["StoreHolder", "create_app"]
 
 DESCRIPTION = """SPARQL 1.1 endpoint and Linked Data for the Ombudsman RI compliance-assessment graph.
 
-* `/sparql`: SPARQL 1.1 Protocol (queries only; updates 403; SERVICE refused; time limit 503).
+* `/sparql`: SPARQL 1.1 Protocol (queries only; updates 403; SERVICE refused; time limit 503;
+  a few queries at once per client, 429 beyond).
 * `/id/…` → 303 → `/doc/…`: descriptions as Turtle, JSON-LD, N-Triples, RDF/XML or HTML.
 * `/def/okg`: the ontology; `/def/<scheme>` concept schemes.
 * `/.well-known/void`, `/download/`, `/metrics`, `/healthz`, `/query`.

@@ -16,6 +16,7 @@ from rdflib.namespace import DCTERMS, VOID
 
 from kg_builder.config import Settings
 from kg_builder.server.catalogue import CatalogueQuery
+from kg_builder.server.clients import effective_cap
 from kg_builder.server.void import Statistics, dataset_iri
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -38,8 +39,11 @@ def limits_note(settings: Settings) -> str:
         f"Read-only: updates are refused (403). Federated SERVICE is {service}. "
         f"Each query may run {settings.query_timeout_s:g} s; past that it is stopped and answered 503. "
         f"Results are capped at {settings.max_result_rows} rows and {settings.max_result_bytes} bytes, "
-        f"queries at {settings.max_query_bytes} bytes (413 beyond)."
-    )
+        f"queries at {settings.max_query_bytes} bytes (413 beyond); a query too long for a URL is sent by POST. "
+        + (f"One client (address) may have {cap} queries waiting or running at once; "
+           "one more is answered 429 with Retry-After."
+           if (cap := effective_cap(settings.max_queries_per_client, settings.query_workers)) else "")
+    ).strip()
 
 
 def description(settings: Settings, endpoint: str, stats: Statistics, examples: list[CatalogueQuery]) -> Graph:
