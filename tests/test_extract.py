@@ -552,3 +552,31 @@ def test_labels_are_not_spread_past_their_list_or_onto_a_denial(gazetteer):
     x = run(NOT_SAID_OF_EVERYONE, gazetteer)
     assert facts(x, "zone") == {("kota-salatiga", 2023, "hijau"), ("kab-demak", 2023, "kuning")}
     assert facts(x, "opinion") == {("kota-salatiga", 2023, "A")}
+
+
+def test_the_seed_articles_findings_and_hand_over_places(gazetteer):
+    """The seeds' own errors and hand-overs, as the bundled graph should show them."""
+    from conftest import CORPUS
+
+    from kg_builder.ingest import read_article
+
+    got_findings, got_awards = set(), {}
+    for path in sorted(CORPUS.glob("*.txt")):
+        a = read_article(path, CORPUS, settings())
+        x = extract(a, gazetteer)
+        got_findings |= {(path.name[:3], f.type, a.text[f.evidence.start : f.evidence.end]) for f in x.findings}
+        award = next(c for c in x.claims if c.kind == "award")
+        got_awards[path.name[:3]] = (award.event_place, award.recipient)
+    assert got_findings == {
+        ("000", "body-name-variant", "Ombusdman"),
+        ("003", "invalid-calendar-date", "Kamis (29/2/2023)"),
+        ("003", "name-variant", "Jhaka andika"),
+        ("004", "name-variant", "Saiful Ruswandi"),
+    }
+    assert got_awards == {
+        "000": ("Hotel Aryaduta Menteng, Jakarta", "hendy-siswanto"),
+        "001": ("auditorium Rumah Dinas Gubernur Jambi", "al-haris"),
+        "002": ("Hotel Le Meridien Jakarta", "suharyono"),
+        "003": ("Ruang Rapat Rumah Dinas (Rumdin) Bupati", "kopli-ansori"),
+        "004": ("ballroom Hotel Aston Jambi", "sri-purwaningsih"),
+    }
