@@ -281,9 +281,14 @@ class _Build:
         except (ValueError, OSError, SyntaxError) as exc:
             raise BuildError(str(exc)) from exc
 
+    @property
+    def run_iri(self) -> str:
+        return run_iri(self.iris, self.s.software_version, self.s.rules_version)
+
     def run_info(self) -> RunInfo:
+        """The run, ending now (call it when everything else is emitted)."""
         return RunInfo(
-            iri=run_iri(self.iris, self.s.software_version, self.s.rules_version),
+            iri=self.run_iri,
             started=self.started,
             ended=_now(),
             software_version=self.s.software_version,
@@ -377,10 +382,9 @@ class _Clean(_Build):
         decisions = self.apply_curation(self.load_curation(), articles, extractions, gazetteer)
         by_id = {a.id: a for a in articles}
         checks = self.checks()
-        run = self.run_info()
         build_id = _build_id(s, [a.sha256 for a in articles], decisions)
 
-        asm = Assembler(s.base, run.iri, s.quote_context_chars, ranks=_ranks(decisions, by_id, self.iris))
+        asm = Assembler(s.base, self.run_iri, s.quote_context_chars, ranks=_ranks(decisions, by_id, self.iris))
         try:
             ref = asm.reference(s.ontology_dir, gazetteer)
         except (ValueError, OSError, SyntaxError) as exc:
@@ -395,7 +399,6 @@ class _Clean(_Build):
         records = []
         try:
             writer.write(segments.REFERENCE, segments.ORDER[segments.REFERENCE], ref.lines)
-            writer.write(segments.RUN, segments.ORDER[segments.RUN], asm.run(run))
             for a, x in zip(articles, extractions):
                 part = asm.article(a, x)
                 writer.write(segments.article_key(a.id), segments.article_order(a.source_file), part.lines)
@@ -418,6 +421,7 @@ class _Clean(_Build):
             writer.write(segments.CURATION, segments.ORDER[segments.CURATION], cur.lines)
             for g in sorted(by_group):
                 writer.write(segments.group_key(g), segments.group_order(g), asm.group(by_group[g], ref.bands))
+            writer.write(segments.RUN, segments.ORDER[segments.RUN], asm.run(self.run_info()))
         except (ValueError, OSError) as exc:
             writer.close()
             tmp_nq.unlink(missing_ok=True)
@@ -438,7 +442,7 @@ class _Clean(_Build):
         manifest.add_group_members((g, CURATION) for g in curated_groups)
         manifest.add_shared_counts(items, counts)
         manifest.replace_segments(writer.segments)
-        manifest.set_meta("run", run.iri)
+        manifest.set_meta("run", self.run_iri)
         manifest.set_meta("bands", json.dumps(segments.bands_to_json(ref.bands)))
         manifest.set_meta("curated_years", json.dumps(sorted(ref.curated_years)))
 
@@ -559,11 +563,10 @@ class _Incremental(_Build):
             if entries else []
         by_id = {a.id: a for a in curated_articles} | new_articles
         ranks = _ranks(decisions, by_id, self.iris)
-        run = self.run_info()
-        if run.iri != self.previous.meta("run"):
+        if self.run_iri != self.previous.meta("run"):
             raise _NeedsClean("the run changed")
         bands = segments.bands_from_json(json.loads(self.previous.meta("bands") or "{}"))
-        asm = Assembler(s.base, run.iri, s.quote_context_chars,
+        asm = Assembler(s.base, self.run_iri, s.quote_context_chars,
                         frozenset(json.loads(self.previous.meta("curated_years") or "[]")), ranks)
 
         # 4. the new segments, and what leaves and enters the shared nodes
@@ -607,7 +610,7 @@ class _Incremental(_Build):
             if ranked:
                 written[key] = (segments.group_order(g), asm.group(ranked, bands))
             focus_claims |= {str(rc.iri) for rc in ranked}
-        written[segments.RUN] = (segments.ORDER[segments.RUN], asm.run(run))
+        written[segments.RUN] = (segments.ORDER[segments.RUN], asm.run(self.run_info()))
         replaced.add(segments.RUN)
         if left or entered:
             written[segments.SHARED] = (segments.ORDER[segments.SHARED], manifest.shared_lines())

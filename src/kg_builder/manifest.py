@@ -36,7 +36,7 @@ from kg_builder.dump import Segment
 
 MANIFEST = "manifest.sqlite"
 #: Bump when the tables or the dump's segment layout change: an older manifest is then ignored.
-LAYOUT_VERSION = "1"
+LAYOUT_VERSION = "2"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -10,7 +10,8 @@ segment         key                         lines
 reference       ``reference``               ontology, schemes, curated reference data, the gazetteer's
                                             entities, the Ombudsman's offices (sorted; blank nodes named
                                             by their content)
-run             ``run``                     the run and its software agent
+run             ``run``                     the run and its software agent (last: its end time is
+                                            when every other segment was emitted)
 article         ``article:<id>``            the article, its claims and their evidence, its own findings,
                                             and ``<run> prov:used <article>``
 shared          ``shared``                  nodes several articles describe (outlets, people, service
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
 
 REFERENCE, RUN, SHARED, CURATION = "reference", "run", "shared", "curation"
 #: Where each kind of segment lies in the dump (articles by source file, groups by key).
-ORDER = {REFERENCE: "0", RUN: "1", SHARED: "3", CURATION: "4"}
+ORDER = {REFERENCE: "0", SHARED: "3", CURATION: "4", RUN: "6"}  # the run last: it ends when the rest is emitted
 
 Bands = dict[int, list[tuple[str, Decimal, Decimal]]]
 
