@@ -231,6 +231,8 @@ def test_a_failed_incremental_build_keeps_every_output(tmp_path):
     assert any("99.5" in (i.value or "") for i in r.issues if i.severity == "Violation")
     assert {name: (c.out / name).read_bytes() for name in kept} == kept
     assert store_quads(c.out) == live
+    leftovers = [p.name for pattern in (".kg-*", ".store-*", ".manifest-*") for p in c.out.glob(pattern)]
+    assert leftovers == []
     # the manifest still describes the published graph: the next build is incremental again
     (c.dir / "kulon-progo.txt").unlink()
     r = c.build()

@@ -91,6 +91,7 @@ def build(settings: Settings, *, strict: bool = False, full: bool = False) -> Bu
     out = settings.out_dir
     out.mkdir(parents=True, exist_ok=True)
     with _lock(out):
+        _remove_temporaries(out)  # of a build that was killed
         started = _now()
         print_ = fingerprint(settings)
         previous, reason = (None, "--full was given") if full else _usable_manifest(out, print_)
@@ -101,7 +102,21 @@ def build(settings: Settings, *, strict: bool = False, full: bool = False) -> Bu
                 reason = str(exc)
             finally:
                 previous.close()
-        return _Clean(settings, strict, started, print_, reason).run()
+                _remove_temporaries(out)
+        try:
+            return _Clean(settings, strict, started, print_, reason).run()
+        finally:
+            _remove_temporaries(out)
+
+
+def _remove_temporaries(out: Path) -> None:
+    """A build's files beside the published ones (``.kg-*``, ``.store-*``, ``.manifest-*``) that were not published."""
+    for path in out.glob(".kg-*.nq.tmp"):
+        path.unlink(missing_ok=True)
+    for path in out.glob(".manifest-*.tmp"):
+        path.unlink(missing_ok=True)
+    for path in out.glob(".store-*"):
+        shutil.rmtree(path, ignore_errors=True)
 
 
 # --- what the graph depends on besides the corpus ----------------------------------------
@@ -480,7 +495,33 @@ def _decisions_summary(decisions: list[curation.Decision]) -> list[dict]:
 
 # --- the incremental build -----------------------------------------------------------------
 
+@dataclass
+class _Change:
+    """What changed in the corpus since the last build, file by file and article by article."""
+
+    stats: dict[str, FileStat]  # every article file now
+    changed: set[str]  # files new or with another size, mtime or sidecar
+    gone: set[str]  # files no longer there
+    read: dict[str, Article | IngestError]  # the changed files, read again
+    after: dict[str, str]  # file -> article id, now
+    files_of: dict[str, list[str]]  # article id -> its files (sorted; the first is the primary one), now
+    old_files_of: dict[str, list[str]]  # the same, at the last build
+    errors: list[IngestError]  # every file that cannot be read, old or new
+
+    @property
+    def touched(self) -> list[str]:
+        """Articles to emit again: new, with another set of files, or with a changed file (a sidecar, a touch)."""
+        return sorted({aid for aid in self.files_of if self.files_of[aid] != self.old_files_of.get(aid)} |
+                      {self.after[rel] for rel in self.changed if rel in self.after})
+
+    @property
+    def removed(self) -> list[str]:
+        return sorted(aid for aid in self.old_files_of if aid not in self.files_of)
+
+
 class _Incremental(_Build):
+    """The build that redoes only what a corpus change touches (see the module docstring)."""
+
     incremental = True
 
     def __init__(self, settings: Settings, strict: bool, started: str, print_: dict[str, str],
@@ -497,153 +538,69 @@ class _Incremental(_Build):
 
     def run(self) -> BuildResult:
         s, out = self.s, self.out
-        if not s.corpus_dir.is_dir():
-            raise BuildError(f"{s.corpus_dir}: corpus directory does not exist")
-        old_dump = out / DUMP
-        # 1. which files changed (size, mtime, sidecar), and what they read as now
-        stats = scan(s.corpus_dir)
-        old_files = self.previous.files()
-        changed = {rel for rel, st in stats.items()
-                   if (r := old_files.get(rel)) is None or FileStat(r.size, r.mtime_ns, r.sidecar) != st}
-        gone = set(old_files) - set(stats)
-        read = {rel: read_file(s.corpus_dir / rel, s.corpus_dir, s) for rel in sorted(changed)}
-        # file -> article id, before and after
-        before = {rel: r.article for rel, r in old_files.items() if r.article}
-        after = {rel: aid for rel, aid in before.items() if rel not in changed and rel not in gone}
-        after.update({rel: r.id for rel, r in read.items() if isinstance(r, Article)})
-        files_of: dict[str, list[str]] = defaultdict(list)
-        for rel in sorted(after):
-            files_of[after[rel]].append(rel)
-        old_files_of: dict[str, list[str]] = defaultdict(list)
-        for rel in sorted(before):
-            old_files_of[before[rel]].append(rel)
-        touched = sorted({aid for aid in files_of if files_of[aid] != old_files_of.get(aid)} |
-                         {after[rel] for rel in changed if rel in after})
-        removed = sorted(aid for aid in old_files_of if aid not in files_of)
-        errors = [_error_of(r) for rel, r in old_files.items() if r.problem and rel not in changed and rel not in gone]
-        errors += [r for r in read.values() if isinstance(r, IngestError)]
-        errors.sort(key=lambda e: e.path)
-        if self.strict and errors:
-            raise BuildError("; ".join(str(e) for e in errors))
-        if not files_of:
-            raise BuildError(f"{s.corpus_dir}: no readable article")
-        n_changed = len(changed | gone)
-        if n_changed > max(s.incremental_max_share * len(stats), s.incremental_always_below):
-            raise _NeedsClean(f"{n_changed} of {len(stats)} files changed: a clean build is as quick")
-        # 2. the touched articles, read and extracted
-        new_articles: dict[str, Article] = {}
-        for aid in touched:
-            primary = files_of[aid][0]
-            got = read.get(primary) or read_file(s.corpus_dir / primary, s.corpus_dir, s)
-            if not isinstance(got, Article) or got.id != aid:
-                raise _NeedsClean(f"{primary} changed while it was read")
-            new_articles[aid] = replace(got, also_source_files=tuple(files_of[aid][1:]))
+        change = self._change()
+        touched, removed = change.touched, change.removed
+        new_articles = {aid: self._article(aid, change.files_of[aid], change.read) for aid in touched}
         self.mark("ingest")
         new_x = {aid: self._extraction(a) for aid, a in new_articles.items()}
         self.mark("extract")
-
-        # 3. curation (unchanged, by the fingerprint) and its articles, which must not be touched
-        entries = self.load_curation()
-        curated_names = {e.article for e in entries}
-        old_records = self.previous.articles(sorted(set(touched) | set(removed)))
-        for aid in set(touched) | set(removed):
-            names = {aid, *files_of.get(aid, ()), *old_files_of.get(aid, ())}
-            if aid in old_records:
-                names.add(old_records[aid].sha256)
-            if aid in new_articles:
-                names.add(new_articles[aid].sha256)
-            if names & curated_names:
-                raise _NeedsClean(f"a curated article changed ({sorted(names & curated_names)[0]}): "
-                                  "curators' decisions may now apply elsewhere")
-        curated_ids = sorted({aid for n in curated_names
-                              if (aid := after.get(n) or (n if n in files_of else self.previous.article_with_sha(n)))})
-        curated_articles = [self._article(aid, files_of[aid]) for aid in curated_ids if aid in files_of]
-        decisions = self.apply_curation(entries, curated_articles,
-                                        [self._cached(a.sha256, a.id) for a in curated_articles], self.gazetteer) \
-            if entries else []
-        by_id = {a.id: a for a in curated_articles} | new_articles
-        ranks = _ranks(decisions, by_id, self.iris)
+        old_records = self.previous.articles(sorted({*touched, *removed}))
+        decisions, curated = self._curation(change, new_articles, old_records)
         if self.run_iri != self.previous.meta("run"):
             raise _NeedsClean("the run changed")
-        bands = segments.bands_from_json(json.loads(self.previous.meta("bands") or "{}"))
         asm = Assembler(s.base, self.run_iri, s.quote_context_chars,
-                        frozenset(json.loads(self.previous.meta("curated_years") or "[]")), ranks)
-
-        # 4. the new segments, and what leaves and enters the shared nodes
+                        frozenset(json.loads(self.previous.meta("curated_years") or "[]")),
+                        _ranks(decisions, curated | new_articles, self.iris))
         manifest = self._manifest_copy()
-        old_segments = manifest.segments()
-        written: dict[str, tuple[str, list[str]]] = {}
-        replaced: set[str] = set()
-        parts = {}
-        new_records = []
-        for aid in touched:
-            a, x = new_articles[aid], new_x[aid]
-            part = asm.article(a, x)
-            parts[aid] = part
-            written[segments.article_key(aid)] = (segments.article_order(a.source_file), part.lines)
-            new_records.append(ArticleRecord(aid, a.sha256, a.source_file, len(x.claims), _article_report(a, x),
-                                             part.groups, tuple(sorted(part.shared))))
-        replaced |= {segments.article_key(aid) for aid in set(touched) | set(removed)}
-        old_shared = manifest.shared_items({i for r in old_records.values() for i in r.shared})
-        left: set[str] = set()
-        entered: set[str] = set()
-        for r in old_records.values():
-            _, gone_lines = manifest.add_shared({i: old_shared[i] for i in r.shared}, -1)
-            left |= gone_lines
-        for aid in touched:
-            new_lines, _ = manifest.add_shared(parts[aid].shared, +1)
-            entered |= new_lines
-        manifest.drop_articles(old_records.values())
-        manifest.put_articles(new_records)
 
-        # 5. the groups the change touches, consolidated again from all their claims
+        # the touched articles' segments, and the shared lines that leave and enter the graph
+        written: dict[str, tuple[str, list[str]]] = {}  # segment key -> (order, lines)
+        replaced = {segments.article_key(aid) for aid in {*touched, *removed}} | {segments.RUN}
+        parts = {aid: asm.article(new_articles[aid], new_x[aid]) for aid in touched}
+        for aid, part in parts.items():
+            written[segments.article_key(aid)] = (segments.article_order(new_articles[aid].source_file), part.lines)
+        left, entered = self._count_shared(manifest, old_records, parts)
+        manifest.drop_articles(old_records.values())
+        manifest.put_articles(ArticleRecord(aid, new_articles[aid].sha256, new_articles[aid].source_file,
+                                            len(new_x[aid].claims), _article_report(new_articles[aid], new_x[aid]),
+                                            part.groups, tuple(sorted(part.shared))) for aid, part in parts.items())
+
+        # the result groups the change touches, consolidated again from all their claims
         groups = sorted({g for r in old_records.values() for g in r.groups} |
                         {g for p in parts.values() for g in p.groups})
-        cur = asm.curation(decisions, by_id)
-        curated_by_group = segments.group_claims([cur.ranked])
-        focus_claims: set[str] = set()
+        curated_by_group = segments.group_claims([asm.curation(decisions, curated).ranked])
+        bands = segments.bands_from_json(json.loads(self.previous.meta("bands") or "{}"))
+        group_claims: set[str] = set()
         for g in groups:
-            members = [m for m in manifest.group_members(g) if m != CURATION]
-            ranked = self._group_claims(g, manifest.articles(members), parts, asm) + curated_by_group.get(g, [])
-            key = segments.group_key(g)
-            replaced.add(key)
+            members = manifest.articles(m for m in manifest.group_members(g) if m != CURATION)
+            ranked = self._group_claims(g, members, parts, asm) + curated_by_group.get(g, [])
+            replaced.add(segments.group_key(g))
             if ranked:
-                written[key] = (segments.group_order(g), asm.group(ranked, bands))
-            focus_claims |= {str(rc.iri) for rc in ranked}
-        written[segments.RUN] = (segments.ORDER[segments.RUN], asm.run(self.run_info()))
-        replaced.add(segments.RUN)
+                written[segments.group_key(g)] = (segments.group_order(g), asm.group(ranked, bands))
+            group_claims |= {str(rc.iri) for rc in ranked}
         if left or entered:
             written[segments.SHARED] = (segments.ORDER[segments.SHARED], manifest.shared_lines())
             replaced.add(segments.SHARED)
+        written[segments.RUN] = (segments.ORDER[segments.RUN], asm.run(self.run_info()))
         self.mark("emit")
 
-        # 6. the difference, applied to a checkpoint of the live store
-        old_lines: set[str] = set()
-        for seg, seg_lines in dump.read_segments(old_dump, [old_segments[k] for k in replaced if k in old_segments]):
-            if seg.key != segments.SHARED:
-                old_lines.update(seg_lines)
-        new_lines = {line for k, (_, seg_lines) in written.items() if k != segments.SHARED for line in seg_lines}
-        removals = (old_lines - new_lines) | (left - entered)
-        additions = (new_lines - old_lines) | (entered - left)
-        if any("_:" in line for line in removals | additions):
-            raise _NeedsClean("a changed segment names a blank node")  # only the reference segment may
+        # the difference, applied to a checkpoint of the live store, and validated where it touched
+        old_segments = manifest.segments()
+        removals, additions = self._difference(old_segments, replaced, written, left, entered)
         tmp_store = out / f".store-{self.tag}"
         live = store.open_store(out)
-        live.backup(str(tmp_store))
+        live.backup(str(tmp_store))  # RocksDB checkpoint: hard links, instant
         del live
         ox_store = ox.Store(str(tmp_store))
         removed_quads, added_quads = _quads(removals), _quads(additions)
         triples = int(self.previous.meta("triples") or "0") + _apply(ox_store, removed_quads, added_quads)
         self.mark("load")
-
-        # 7. validate what the change touched; keep the issues found elsewhere before
-        focus = sorted(_iris(removed_quads + added_quads) | focus_claims)
-        checks = self.checks()
+        focus = sorted(_iris(removed_quads + added_quads) | group_claims)
         try:
-            fresh = validate.core(ox_store, checks, s.base, threads=self.jobs, focus=focus)
+            fresh = validate.core(ox_store, self.checks(), s.base, threads=self.jobs, focus=focus, chunk=s.focus_chunk)
             conforms = not any(i.severity == "Violation" for i in fresh)
             if conforms:
-                fresh += validate.sanity(ox_store, s.shapes_dir / "sanity", s.base, focus=focus)
+                fresh += validate.sanity(ox_store, s.shapes_dir / "sanity", s.base, focus=focus, chunk=s.focus_chunk)
             found = validate.findings(ox_store, s.base)
             ox_store.flush()
         finally:
@@ -653,35 +610,115 @@ class _Incremental(_Build):
         issues = sorted(kept + fresh, key=lambda i: (i.severity != "Violation", i.focus, i.path or "", i.message))
         self.mark("validate")
 
-        # 8. the new dump and manifest
-        keep = [seg for k, seg in old_segments.items() if k not in replaced]
+        # the new dump (the old one's unchanged byte ranges, copied) and manifest
         tmp_nq = out / f".kg-{self.tag}.nq.tmp"
-        new_segments = dump.splice(old_dump, tmp_nq, keep, written)
-        manifest.replace_segments(new_segments)
-        records_files = [(_error_record(rel, stats[rel], r) if isinstance(r, IngestError)
-                          else FileRecord(rel, stats[rel].size, stats[rel].mtime_ns, stats[rel].sidecar, r.id, None))
-                         for rel, r in read.items()]
-        manifest.drop_files(gone)
-        manifest.put_files(records_files)
-
-        summary_rows = manifest.article_summary()
-        build_id = _build_id(s, [sha for _, sha, _, _ in summary_rows], decisions)
-        reports = [(f, json.loads(rep)) for f, _, _, rep in summary_rows]
+        kept_segments = [seg for k, seg in old_segments.items() if k not in replaced]
+        manifest.replace_segments(dump.splice(out / DUMP, tmp_nq, kept_segments, written))
+        manifest.drop_files(change.gone)
+        manifest.put_files(
+            _error_record(rel, change.stats[rel], r) if isinstance(r, IngestError)
+            else FileRecord(rel, change.stats[rel].size, change.stats[rel].mtime_ns, change.stats[rel].sidecar, r.id, None)
+            for rel, r in change.read.items())
+        rows = manifest.article_summary()
+        build_id = _build_id(s, [sha for _, sha, _, _ in rows], decisions)
+        reports = [(f, json.loads(rep)) for f, _, _, rep in rows]
         unlinked = [u for _, rep in reports for u in rep["unlinked"]]
-        claims = sum(n for _, _, n, _ in summary_rows)
+        claims = sum(n for _, _, n, _ in rows)
         summary = {
             "started": self.started, "build_id": build_id, "corpus": str(s.corpus_dir),
-            "articles": len(summary_rows), "claims": claims, "curation_decisions": _decisions_summary(decisions),
-            "ingest_errors": [{"file": e.path, "problem": e.problem} for e in errors],
+            "articles": len(rows), "claims": claims, "curation_decisions": _decisions_summary(decisions),
+            "ingest_errors": [{"file": e.path, "problem": e.problem} for e in change.errors],
             "unlinked_mentions": unlinked,
             "warnings": {f: rep["warnings"] for f, rep in reports if rep["warnings"]},
-            "changed_files": sorted(changed | gone), "articles_touched": len(touched) + len(removed),
+            "changed_files": sorted(change.changed | change.gone), "articles_touched": len(touched) + len(removed),
             "groups_touched": len(groups), "quads_removed": len(removals), "quads_added": len(additions),
             "findings": found,
         }
         return self.finish(conforms=conforms, issues=issues, summary=summary, tmp_nq=tmp_nq, tmp_store=tmp_store,
-                           manifest=manifest, triples=triples, build_id=build_id, articles=len(summary_rows),
-                           claims=claims, errors=errors, unlinked=unlinked, extracted=self.cache.misses)
+                           manifest=manifest, triples=triples, build_id=build_id, articles=len(rows),
+                           claims=claims, errors=change.errors, unlinked=unlinked, extracted=self.cache.misses)
+
+    # -- the steps ----------------------------------------------------------------------
+    def _change(self) -> _Change:
+        """Which files changed (size, mtime, sidecar), what they read as now, and which articles that touches."""
+        s = self.s
+        if not s.corpus_dir.is_dir():
+            raise BuildError(f"{s.corpus_dir}: corpus directory does not exist")
+        stats = scan(s.corpus_dir)
+        old_files = self.previous.files()
+        changed = {rel for rel, st in stats.items()
+                   if (r := old_files.get(rel)) is None or FileStat(r.size, r.mtime_ns, r.sidecar) != st}
+        gone = set(old_files) - set(stats)
+        if len(changed | gone) > max(s.incremental_max_share * len(stats), s.incremental_always_below):
+            raise _NeedsClean(f"{len(changed | gone)} of {len(stats)} files changed: a clean build is as quick")
+        read = {rel: read_file(s.corpus_dir / rel, s.corpus_dir, s) for rel in sorted(changed)}
+        before = {rel: r.article for rel, r in old_files.items() if r.article}
+        after = {rel: aid for rel, aid in before.items() if rel not in changed and rel not in gone}
+        after.update({rel: r.id for rel, r in read.items() if isinstance(r, Article)})
+        errors = [_error_of(r) for rel, r in old_files.items() if r.problem and rel not in changed and rel not in gone]
+        errors += [r for r in read.values() if isinstance(r, IngestError)]
+        if self.strict and errors:
+            raise BuildError("; ".join(str(e) for e in sorted(errors, key=lambda e: e.path)))
+        if not after:
+            raise BuildError(f"{s.corpus_dir}: no readable article")
+        return _Change(stats, changed, gone, read, after, _by_article(after), _by_article(before),
+                       sorted(errors, key=lambda e: e.path))
+
+    def _curation(self, change: _Change, new_articles: dict[str, Article],
+                  old_records: dict[str, ArticleRecord]) -> tuple[list[curation.Decision], dict[str, Article]]:
+        """The curators' decisions (their files are unchanged: the fingerprint says so) and the articles they name.
+
+        A change to an article a decision names may move the decision anywhere: that takes a clean build.
+        """
+        entries = self.load_curation()
+        if not entries:
+            return [], {}
+        names = {e.article for e in entries}
+        for aid in {*change.touched, *change.removed}:
+            own = {aid, *change.files_of.get(aid, ()), *change.old_files_of.get(aid, ())}
+            own |= {r.sha256 for r in (old_records.get(aid), new_articles.get(aid)) if r is not None}
+            if own & names:
+                raise _NeedsClean(f"a curated article changed ({sorted(own & names)[0]}): "
+                                  "curators' decisions may now apply elsewhere")
+        ids = sorted({aid for n in names
+                      if (aid := change.after.get(n) or (n if n in change.files_of else self.previous.article_with_sha(n)))
+                      and aid in change.files_of})
+        curated = {aid: self._article(aid, change.files_of[aid]) for aid in ids}
+        decisions = self.apply_curation(entries, list(curated.values()),
+                                        [self._cached(a.sha256, a.id) for a in curated.values()], self.gazetteer)
+        return decisions, curated
+
+    @staticmethod
+    def _count_shared(manifest: Manifest, old_records: dict[str, ArticleRecord],
+                      parts: dict[str, segments.ArticlePart]) -> tuple[set[str], set[str]]:
+        """Count the shared items of the old and new articles; the lines that leave and enter the graph."""
+        old_items = manifest.shared_items({i for r in old_records.values() for i in r.shared})
+        left: set[str] = set()
+        entered: set[str] = set()
+        for r in old_records.values():
+            left |= manifest.add_shared({i: old_items[i] for i in r.shared}, -1)[1]
+        for part in parts.values():
+            entered |= manifest.add_shared(part.shared, +1)[0]
+        return left, entered
+
+    def _difference(self, old_segments: dict[str, dump.Segment], replaced: set[str],
+                    written: dict[str, tuple[str, list[str]]], left: set[str], entered: set[str]
+                    ) -> tuple[set[str], set[str]]:
+        """The lines to remove from and add to the store: the replaced segments' old lines against their new ones.
+
+        The shared segment is diffed by its counted lines, not by its text.
+        """
+        old_lines: set[str] = set()
+        for seg, seg_lines in dump.read_segments(self.out / DUMP,
+                                                 [old_segments[k] for k in replaced if k in old_segments]):
+            if seg.key != segments.SHARED:
+                old_lines.update(seg_lines)
+        new_lines = {line for k, (_, seg_lines) in written.items() if k != segments.SHARED for line in seg_lines}
+        removals = (old_lines - new_lines) | (left - entered)
+        additions = (new_lines - old_lines) | (entered - left)
+        if any("_:" in line for line in removals | additions):
+            raise _NeedsClean("a changed segment names a blank node")  # only the reference segment may
+        return removals, additions
 
     # -- helpers ------------------------------------------------------------------------
     def _manifest_copy(self) -> Manifest:
@@ -690,8 +727,9 @@ class _Incremental(_Build):
         shutil.copyfile(self.previous.path, tmp)
         return Manifest(tmp)
 
-    def _article(self, aid: str, files: list[str]) -> Article:
-        got = read_file(self.s.corpus_dir / files[0], self.s.corpus_dir, self.s)
+    def _article(self, aid: str, files: list[str], read: dict[str, Article | IngestError] | None = None) -> Article:
+        """An article as its primary file reads now (already read when it changed)."""
+        got = (read or {}).get(files[0]) or read_file(self.s.corpus_dir / files[0], self.s.corpus_dir, self.s)
         if not isinstance(got, Article) or got.id != aid:
             raise _NeedsClean(f"{files[0]} changed while it was read")
         return replace(got, also_source_files=tuple(files[1:]))
@@ -724,6 +762,14 @@ class _Incremental(_Build):
                     ranked.append(RankedClaim(iri, aid, c, asm.ranks.get(iri, "normal")))
             out += [rc for rc in ranked if segments.group_of(rc.claim) == group]
         return out
+
+
+def _by_article(files: dict[str, str]) -> dict[str, list[str]]:
+    """file -> article id, inverted: article id -> its files, sorted (the first is the primary one)."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for rel in sorted(files):
+        out[files[rel]].append(rel)
+    return dict(out)
 
 
 def _quads(lines: set[str]) -> list[ox.Quad]:
