@@ -1,21 +1,14 @@
 """Statuses and headers real clients rely on (audit G5, G6, G9), over real servers.
 
 The session ``kg serve`` answers most; one server started through
-:mod:`kg_builder.server.run` (uvicorn with the long-URL protocol) answers the
+:mod:`kg_builder.server.run` (uvicorn with the long-URL protocol, as ``kg serve`` starts it) answers the
 GET query too long for the HTTP parser. Clients: httpx, SPARQLWrapper with
 its defaults, rdflib following redirects.
 """
 
 from __future__ import annotations
 
-import csv
 import http.client
-import io
-import os
-import subprocess
-import sys
-import tempfile
-import time
 from urllib.parse import urlencode, urlsplit
 
 import httpx
@@ -24,7 +17,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, VOID
 from SPARQLWrapper import N3, SPARQLWrapper
 
-from conftest import BASE, OKG, free_port
+from conftest import BASE, OKG
 
 JSON_RESULTS = "application/sparql-results+json"
 BLITAR = f"{BASE}id/assessment/2024/kota-blitar"
@@ -171,39 +164,10 @@ def test_charset_of_a_direct_post(server, charset, status):
 
 
 # ---------------------------------------------------------------- G5: a GET too long for the HTTP parser
-@pytest.fixture(scope="module")
-def tuned(built):
-    """The server as :mod:`kg_builder.server.run` starts it (uvicorn with the long-URL protocol)."""
-    port = free_port()
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen([sys.executable, "-m", "kg_builder.server.run", "--out", str(built[0].out_dir),
-                             "--port", str(port), "--log-level", "warning"],
-                            stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            log.seek(0)
-            raise RuntimeError(f"server did not start: {log.read().decode(errors='replace')}")
-        time.sleep(0.1)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
 @pytest.mark.parametrize("size", [66_000, 90_000, 99_000])
-def test_a_get_query_too_long_for_the_url_is_414_with_advice(tuned, size):
+def test_a_get_query_too_long_for_the_url_is_414_with_advice(server, size):
     query = "ASK {} #" + "x" * size
-    host, port = urlsplit(tuned).hostname, urlsplit(tuned).port
+    host, port = urlsplit(server).hostname, urlsplit(server).port
     conn = http.client.HTTPConnection(host, port, timeout=30)  # httpx itself refuses URLs this long
     try:
         conn.request("GET", "/sparql?" + urlencode({"query": query}))
@@ -215,11 +179,5 @@ def test_a_get_query_too_long_for_the_url_is_414_with_advice(tuned, size):
         assert conn.getresponse().status == 200
     finally:
         conn.close()
-    assert httpx.post(f"{tuned}/sparql", content=query.encode(),
+    assert httpx.post(f"{server}/sparql", content=query.encode(),
                       headers={"Content-Type": "application/sparql-query"}).status_code == 200
-
-
-def test_the_tuned_server_answers_like_kg_serve(tuned):
-    r = httpx.get(f"{tuned}/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 500"},
-                  headers={"Accept": "text/csv"})
-    assert r.status_code == 200 and len(list(csv.DictReader(io.StringIO(r.text)))) == 500

@@ -166,9 +166,8 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from kg_builder.server.app import create_app
+    from kg_builder.server.run import run
 
     from dataclasses import replace
 
@@ -182,7 +181,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not (s.out_dir / "store").exists():
         print(f"kg serve: {s.out_dir / 'store'} does not exist; run `kg build` first", file=sys.stderr)
         return 2
-    uvicorn.run(create_app(s), host=args.host, port=args.port, log_level=args.log_level, access_log=args.access_log)
+    run(create_app(s), host=args.host, port=args.port, log_level=args.log_level, access_log=args.access_log)
     return 0
 
 
