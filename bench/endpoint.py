@@ -4,10 +4,13 @@ Builds the bundled corpus into a temporary directory (or uses ``--out``),
 loads the same ``kg.nq`` into a second store for Oxigraph's own server
 (``oxigraph load``; union default graph on, as ours), starts both on
 loopback ports, and times a few small queries: p50/p99 latency and requests
-per second at concurrency 1 and 8. Request counts are bounded; both servers
-are stopped at the end. Writes only in temporary directories.
+per second at each concurrency (``--concurrency 1,8,32``), each client from
+its own loopback address (127.0.0.2, .3, ...) as distinct users would be.
+``--catalogue`` times five queries of ``queries/`` instead. Request counts are
+bounded; both servers are stopped at the end. Writes only in temporary
+directories.
 
-    .venv/bin/python bench/endpoint.py [--out build] [--requests 400]
+    .venv/bin/python bench/endpoint.py [--out build] [--requests 400] [--concurrency 1,8,32] [--catalogue]
 """
 
 from __future__ import annotations
@@ -80,9 +83,12 @@ def measure(endpoint: str, query: str, requests: int, concurrency: int) -> Run:
     lock = threading.Lock()
     per_thread = max(1, requests // concurrency)
 
-    def worker() -> None:
+    def worker(i: int) -> None:
         mine: list[float] = []
-        with httpx.Client(timeout=30, headers={"Accept": "application/sparql-results+json"}) as client:
+        # each client from its own loopback address, as distinct users are (kg serve caps queries per client)
+        transport = httpx.HTTPTransport(local_address=f"127.0.0.{2 + i % 250}")
+        with httpx.Client(timeout=30, headers={"Accept": "application/sparql-results+json"},
+                          transport=transport) as client:
             for _ in range(3):  # warm the connection
                 client.get(endpoint, params={"query": query})
             for _ in range(per_thread):
@@ -95,7 +101,7 @@ def measure(endpoint: str, query: str, requests: int, concurrency: int) -> Run:
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
     started = time.perf_counter()
     for t in threads:
         t.start()
