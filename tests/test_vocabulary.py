@@ -53,3 +53,29 @@ def test_labels_are_escaped():
     page = render_html(g)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "a &amp; b" in page
+
+
+def test_the_page_names_the_creators_and_dates():
+    page = render_html(vocab())
+    assert "<dt>creators</dt><dd>Kepatuhan KG developers</dd>" in page
+    assert "<dt>modified</dt>" in page and "<dt>created</dt>" in page
+
+
+def test_the_page_served_at_def_okg_documents_the_schemes_and_names_the_creators(server):
+    """The server hands the page the ontology's own triples; the schemes (def/zone, def/opinion, ...) come from the store."""
+    import httpx
+
+    r = httpx.get(f"{server}/def/okg", headers={"Accept": "text/html"}, timeout=30)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    page = r.text
+    parser = Ids()
+    parser.feed(page)
+    assert "<dt>creators</dt><dd>Kepatuhan KG developers</dd>" in page
+    g = vocab()
+    schemes = {str(s).rsplit("/", 1)[-1] for s in g.subjects(RDF.type, SKOS.ConceptScheme)}
+    assert len(schemes) >= 14 and {f"scheme-{s}" for s in schemes} <= parser.ids
+    concepts = {str(c)[len("https://w3id.org/kepatuhan-kg/def/"):] for c in g.subjects(RDF.type, SKOS.Concept)}
+    assert concepts <= parser.ids                                     # every concept has its section
+    assert "okg:ScoreClaim" in parser.ids and "Zona Hijau" in page and "Green zone" in page
+    assert 'href="https://radarsumbar.com/sumbar/146401/' in page      # a concept's dct:source, linked
+    assert "Not attested: no source found names this opinion." in page  # the placeholders say what they are

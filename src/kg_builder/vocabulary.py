@@ -1,11 +1,12 @@
 """Vocabulary documentation: the ontology and concept schemes as one HTML page.
 
 pyLODE would need network access for its templates' assets, so the project
-renders its own page: the header (title, description, version, licence,
-namespace), a table of contents, then every class and property with its labels
+renders its own page: the header (title, description, creators, dates,
+version, licence, namespace), a table of contents, then every class and property with its labels
 in Indonesian and English, definition, hierarchy, domain and range (or
 ``schema:domainIncludes``) and example, then every concept scheme with its
-concepts (notation, labels, definition, broader/narrower, mappings, source).
+concepts (notation, labels, definition, broader/narrower, mappings, sources,
+editorial notes).
 Pure: an rdflib graph in, a self-contained, escaped HTML string out.
 """
 
@@ -15,7 +16,7 @@ import html
 from collections.abc import Iterable
 
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, FOAF
 
 SCHEMA = "https://schema.org/"
 DEFAULT_BASE = "https://w3id.org/kepatuhan-kg/"
@@ -63,6 +64,24 @@ def _labels(g: Graph, s: object, *props: URIRef) -> str:
     return " · ".join(out)
 
 
+def _agents(g: Graph, agents: Iterable[object], base: str) -> list[str]:
+    """Creators and contributors: a name (schema:name, foaf:name or rdfs:label of the node, or the literal
+    itself), linked when the agent has an IRI or a URL."""
+    out = []
+    for a in agents:
+        if isinstance(a, Literal):
+            out.append(_e(a))
+            continue
+        names = [n for p in (URIRef(SCHEMA + "name"), FOAF.name, RDFS.label) for n in g.objects(a, p)]
+        name = _e(sorted(names, key=str)[0]) if names else None
+        url = g.value(a, URIRef(SCHEMA + "url")) or (a if isinstance(a, URIRef) else None)
+        if url is not None:
+            out.append(f'<a href="{_e(url)}">{name or _e(_local(str(url), base))}</a>')
+        elif name:
+            out.append(name)
+    return sorted(out)
+
+
 def _row(name: str, values: Iterable[str]) -> str:
     values = [v for v in values if v]
     return f"<dt>{_e(name)}</dt><dd>{', '.join(values)}</dd>" if values else ""
@@ -83,6 +102,10 @@ def render_html(graph: Graph, base: str = DEFAULT_BASE, alternates: list[tuple[s
              f"Kepatuhan KG</title><style>{CSS}</style></head><body><main>"]
     parts.append(f"<h1>{title}</h1><p class=\"iri\">{_e(onto)}</p>")
     parts.append(f"<p>{_labels(g, onto, DCTERMS.description)}</p><dl>")
+    parts.append(_row("creators", _agents(g, g.objects(onto, DCTERMS.creator), base)))
+    parts.append(_row("contributors", _agents(g, g.objects(onto, DCTERMS.contributor), base)))
+    parts.append(_row("created", [_e(v) for v in g.objects(onto, DCTERMS.created)]))
+    parts.append(_row("modified", [_e(v) for v in g.objects(onto, DCTERMS.modified)]))
     parts.append(_row("version", [_e(v) for v in g.objects(onto, OWL.versionInfo)]))
     parts.append(_row("version IRI", [_link(v, base) for v in g.objects(onto, OWL.versionIRI)]))
     parts.append(_row("licence", [_link(v, base) for v in g.objects(onto, DCTERMS.license)]))
@@ -116,7 +139,11 @@ def render_html(graph: Graph, base: str = DEFAULT_BASE, alternates: list[tuple[s
     for s in schemes:
         name = _local(str(s), base)
         parts.append(f'<h3 id="scheme-{_e(name)}">{_labels(g, s, SKOS.prefLabel)}</h3><p class="iri">{_e(s)}</p>')
-        parts.append(f"<p>{_labels(g, s, SKOS.definition)}</p>")
+        parts.append(f"<p>{_labels(g, s, SKOS.definition)}</p><dl>")
+        parts.append(_row("source", [_link(o, base) for o in g.objects(s, DCTERMS.source)]))
+        parts.append(_row("defined by", [_link(o, base) for o in g.objects(s, RDFS.isDefinedBy)]))
+        parts.append(_row("editorial note", [_labels(g, s, SKOS.editorialNote)]))
+        parts.append("</dl>")
         concepts = sorted(g.subjects(SKOS.inScheme, s), key=lambda c: (str(g.value(c, SKOS.notation) or ""), str(c)))
         for c in concepts:
             parts.append(_term(g, c, base, [
@@ -127,6 +154,8 @@ def render_html(graph: Graph, base: str = DEFAULT_BASE, alternates: list[tuple[s
                 ("matches", [_link(o, base) for p in (SKOS.broadMatch, SKOS.closeMatch, SKOS.exactMatch)
                              for o in g.objects(c, p)]),
                 ("source", [_link(o, base) for o in g.objects(c, DCTERMS.source)]),
+                ("defined by", [_link(o, base) for o in g.objects(c, RDFS.isDefinedBy)]),
+                ("editorial note", [_labels(g, c, SKOS.editorialNote)]),
             ], label_props=(SKOS.prefLabel,)))
     parts.append("</main></body></html>")
     return "".join(parts)

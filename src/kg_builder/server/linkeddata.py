@@ -144,7 +144,7 @@ class Documents:
             if mime == "text/html":
                 graph = Graph().parse(data=rdfout.serialize(triples, "application/n-triples", settings.base).decode("utf-8"),
                                       format="nt")
-                html = ontology_html.render_html(graph, settings.base, _alternates(doc_path), root)
+                html = ontology_html.render_html(graph, settings.base, _alternates(doc_path), root, store=store)
                 return HTMLResponse(html, headers=headers)
             body = await run_in_threadpool(rdfout.serialize, triples, mime, settings.base)
             return Response(body, media_type=mime, headers=headers)
