@@ -250,6 +250,18 @@ def test_a_store_missing_its_manifest_gets_a_clean_build(tmp_path):
     assert c.build().incremental
 
 
+def test_a_damaged_manifest_gets_a_clean_build(tmp_path):
+    c = Corpus(tmp_path)
+    c.build()
+    path = c.out / MANIFEST
+    data = bytearray(path.read_bytes())
+    data[4096:8192] = b"\xff" * 4096  # a page of garbage
+    path.write_bytes(bytes(data))
+    r = c.build()
+    assert r.conforms and not r.incremental and "manifest" in r.reason
+    assert c.build().incremental
+
+
 def test_two_builds_of_one_output_at_once_are_refused(tmp_path):
     import fcntl
 

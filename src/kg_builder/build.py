@@ -31,8 +31,10 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -100,6 +102,8 @@ def build(settings: Settings, *, strict: bool = False, full: bool = False) -> Bu
                 return _Incremental(settings, strict, started, print_, previous).run()
             except _NeedsClean as exc:
                 reason = str(exc)
+            except sqlite3.DatabaseError as exc:
+                reason = f"the manifest could not be read ({exc})"
             finally:
                 previous.close()
                 _remove_temporaries(out)
@@ -111,7 +115,7 @@ def build(settings: Settings, *, strict: bool = False, full: bool = False) -> Bu
 
 def _remove_temporaries(out: Path) -> None:
     """A build's files beside the published ones (``.kg-*``, ``.store-*``, ``.manifest-*``) that were not published."""
-    for path in out.glob(".kg-*.nq.tmp"):
+    for path in out.glob(".kg-*.nq.tmp"):  # also .kg-old-*: an old dump whose removal was cut short
         path.unlink(missing_ok=True)
     for path in out.glob(".manifest-*.tmp"):
         path.unlink(missing_ok=True)
@@ -353,7 +357,12 @@ class _Build:
         manifest.set_meta("dump_size", str(tmp_nq.stat().st_size))
         manifest.commit()
         manifest.close()
-        os.replace(tmp_nq, self.out / DUMP)
+        live_dump, old_dump = self.out / DUMP, self.out / f".kg-old-{self.tag}.nq.tmp"
+        if live_dump.exists():  # a second name for the old dump, so that replacing it does not free it here
+            os.link(live_dump, old_dump)
+        os.replace(tmp_nq, live_dump)
+        if old_dump.exists():
+            store.remove_later(old_dump)
         store.publish(tmp_store, self.out)
         os.replace(manifest.path, self.out / MANIFEST)
         (self.out / BUILD_ID_FILE).write_text(f"{stamp}\n", encoding="utf-8")
@@ -584,11 +593,58 @@ class _Incremental(_Build):
         written[segments.RUN] = (segments.ORDER[segments.RUN], asm.run(self.run_info()))
         self.mark("emit")
 
-        # the difference, applied to a checkpoint of the live store, and validated where it touched
+        # the new dump (the old one's unchanged byte ranges, copied in the kernel) is written meanwhile
         old_segments = manifest.segments()
+        tmp_nq = out / f".kg-{self.tag}.nq.tmp"
+        kept_segments = [seg for k, seg in old_segments.items() if k not in replaced]
+        with ThreadPoolExecutor(1) as splicer:
+            spliced = splicer.submit(dump.splice, out / DUMP, tmp_nq, kept_segments, written)
+            conforms, issues, found, triples, changed_quads, tmp_store = self._patch_store(
+                manifest, old_segments, replaced, written, left, entered, group_claims)
+            manifest.replace_segments(spliced.result())
+        self.mark("validate")
+
+        # the new manifest and report
+        manifest.drop_files(change.gone)
+        manifest.put_files(
+            _error_record(rel, change.stats[rel], r) if isinstance(r, IngestError)
+            else FileRecord(rel, change.stats[rel].size, change.stats[rel].mtime_ns, change.stats[rel].sidecar, r.id, None)
+            for rel, r in change.read.items())
+        rows = manifest.article_summary()
+        build_id = _build_id(s, [sha for _, sha, _, _ in rows], decisions)
+        reports = [(f, json.loads(rep)) for f, _, _, rep in rows]
+        unlinked = [u for _, rep in reports for u in rep["unlinked"]]
+        claims = sum(n for _, _, n, _ in rows)
+        summary = {
+            "started": self.started, "build_id": build_id, "corpus": str(s.corpus_dir),
+            "articles": len(rows), "claims": claims, "curation_decisions": _decisions_summary(decisions),
+            "ingest_errors": [{"file": e.path, "problem": e.problem} for e in change.errors],
+            "unlinked_mentions": unlinked,
+            "warnings": {f: rep["warnings"] for f, rep in reports if rep["warnings"]},
+            "changed_files": sorted(change.changed | change.gone), "articles_touched": len(touched) + len(removed),
+            "groups_touched": len(groups), "quads_removed": changed_quads[0], "quads_added": changed_quads[1],
+            "findings": found,
+        }
+        return self.finish(conforms=conforms, issues=issues, summary=summary, tmp_nq=tmp_nq, tmp_store=tmp_store,
+                           manifest=manifest, triples=triples, build_id=build_id, articles=len(rows),
+                           claims=claims, errors=change.errors, unlinked=unlinked, extracted=self.cache.misses)
+
+    # -- the steps ----------------------------------------------------------------------
+    def _patch_store(
+        self, manifest: Manifest, old_segments: dict[str, dump.Segment], replaced: set[str],
+        written: dict[str, tuple[str, list[str]]], left: set[str], entered: set[str], group_claims: set[str],
+    ) -> tuple[bool, list[validate.Issue], list[dict], int, tuple[int, int], Path]:
+        """The difference, applied to a checkpoint of the live store and validated where it touched.
+
+        The focus is every IRI of a changed quad and every claim of a touched group
+        (a sanity check relates the claims of one result); issues found before on
+        other nodes are kept. Returns (conforms, issues, findings, quads, (removed,
+        added), the new store's directory).
+        """
+        s = self.s
         removals, additions = self._difference(old_segments, replaced, written, left, entered)
-        tmp_store = out / f".store-{self.tag}"
-        live = store.open_store(out)
+        tmp_store = self.out / f".store-{self.tag}"
+        live = store.open_store(self.out)
         live.backup(str(tmp_store))  # RocksDB checkpoint: hard links, instant
         del live
         ox_store = ox.Store(str(tmp_store))
@@ -608,37 +664,8 @@ class _Incremental(_Build):
         focus_set = set(focus)
         kept = [validate.Issue(**i) for i in manifest.issues() if i["focus"] not in focus_set]
         issues = sorted(kept + fresh, key=lambda i: (i.severity != "Violation", i.focus, i.path or "", i.message))
-        self.mark("validate")
+        return conforms, issues, found, triples, (len(removals), len(additions)), tmp_store
 
-        # the new dump (the old one's unchanged byte ranges, copied) and manifest
-        tmp_nq = out / f".kg-{self.tag}.nq.tmp"
-        kept_segments = [seg for k, seg in old_segments.items() if k not in replaced]
-        manifest.replace_segments(dump.splice(out / DUMP, tmp_nq, kept_segments, written))
-        manifest.drop_files(change.gone)
-        manifest.put_files(
-            _error_record(rel, change.stats[rel], r) if isinstance(r, IngestError)
-            else FileRecord(rel, change.stats[rel].size, change.stats[rel].mtime_ns, change.stats[rel].sidecar, r.id, None)
-            for rel, r in change.read.items())
-        rows = manifest.article_summary()
-        build_id = _build_id(s, [sha for _, sha, _, _ in rows], decisions)
-        reports = [(f, json.loads(rep)) for f, _, _, rep in rows]
-        unlinked = [u for _, rep in reports for u in rep["unlinked"]]
-        claims = sum(n for _, _, n, _ in rows)
-        summary = {
-            "started": self.started, "build_id": build_id, "corpus": str(s.corpus_dir),
-            "articles": len(rows), "claims": claims, "curation_decisions": _decisions_summary(decisions),
-            "ingest_errors": [{"file": e.path, "problem": e.problem} for e in change.errors],
-            "unlinked_mentions": unlinked,
-            "warnings": {f: rep["warnings"] for f, rep in reports if rep["warnings"]},
-            "changed_files": sorted(change.changed | change.gone), "articles_touched": len(touched) + len(removed),
-            "groups_touched": len(groups), "quads_removed": len(removals), "quads_added": len(additions),
-            "findings": found,
-        }
-        return self.finish(conforms=conforms, issues=issues, summary=summary, tmp_nq=tmp_nq, tmp_store=tmp_store,
-                           manifest=manifest, triples=triples, build_id=build_id, articles=len(rows),
-                           claims=claims, errors=change.errors, unlinked=unlinked, extracted=self.cache.misses)
-
-    # -- the steps ----------------------------------------------------------------------
     def _change(self) -> _Change:
         """Which files changed (size, mtime, sidecar), what they read as now, and which articles that touches."""
         s = self.s

@@ -256,7 +256,7 @@ ARTICLE_SUFFIXES = {".txt", ".html", ".htm", ".text", ""}
 
 def _is_article(name: str) -> bool:
     return (not name.endswith(SIDECAR_SUFFIX) and not name.startswith(".")
-            and Path(name).suffix.lower() in ARTICLE_SUFFIXES)
+            and os.path.splitext(name)[1].lower() in ARTICLE_SUFFIXES)
 
 
 @dataclass(frozen=True)
@@ -286,7 +286,7 @@ def scan(corpus_dir: Path) -> dict[str, FileStat]:
             elif e.is_file() and _is_article(e.name):
                 try:
                     st = e.stat()
-                    side = names.get(e.name.removesuffix(Path(e.name).suffix) + SIDECAR_SUFFIX)
+                    side = names.get(os.path.splitext(e.name)[0] + SIDECAR_SUFFIX)
                     sst = side.stat() if side is not None else None
                 except OSError:
                     continue  # gone while we looked

@@ -8,6 +8,7 @@ leaves the previous store (and the server reading it) untouched.
 from __future__ import annotations
 
 import shutil
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -40,15 +41,25 @@ def load_fresh(nq_path: Path, out_dir: Path) -> tuple[ox.Store, Path]:
 
 
 def publish(tmp: Path, out_dir: Path) -> Path:
-    """Move a validated store into place; the old one is removed afterwards."""
+    """Move a validated store into place; the old one is removed afterwards, in the background."""
     live = out_dir / STORE_DIR
     old = out_dir / f".store-old-{uuid.uuid4().hex[:8]}"
     if live.exists():
         live.rename(old)
     tmp.rename(live)
     if old.exists():
-        shutil.rmtree(old, ignore_errors=True)
+        remove_later(old)
     return live
+
+
+def remove_later(path: Path) -> None:
+    """Delete ``path`` in a process of its own: freeing a national dump or store takes a second the build
+    need not wait for. Whatever is left (a killed build) is removed by the next build."""
+    try:
+        subprocess.Popen(["rm", "-rf", "--", str(path)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
 
 
 def discard(tmp: Path) -> None:
