@@ -115,6 +115,10 @@ BROKEN = {
                                            URIRef("https://w3id.org/kepatuhan-kg/def/zone/ungu"))),
     "sources": lambda g: g.remove((URIRef("https://w3id.org/kepatuhan-kg/def/opinion/B"), DCT.source, None)),
     "examples": lambda g: g.add((O.Claim, SKOS.example, Literal("<https://w3id.org/kepatuhan-kg/id/claim/0000000000000000>"))),
+    "header": lambda g: g.remove((URIRef("https://w3id.org/kepatuhan-kg/def/okg"), DCT.license, None)),
+    "label-whitespace": lambda g: g.add((O.score, SKOS.altLabel, Literal("nilai  akhir", lang="id"))),
+    "top-concepts": lambda g: [g.remove((c, SKOS.topConceptOf, s)) for c, s in list(g.subject_objects(SKOS.topConceptOf))
+                               if str(s).endswith("/def/rank-scope")],
 }
 
 
