@@ -281,3 +281,51 @@ def test_quads_counted_incrementally_match_the_store(tmp_path):
     shutil.copy(ARTICLES / "bantul-units.txt", c.dir / "bantul-units.txt")
     r = c.build()
     assert r.triples == len(ox.Store.read_only(str(c.out / "store")))
+
+
+def test_a_node_several_articles_describe_has_one_name_whatever_their_spelling(tmp_path):
+    """Two outlets' sidecars spell the publisher differently: one node, the name given most often, the other
+    as an alternative name (a second schema:name would break the shapes and fail the build)."""
+    c = Corpus(tmp_path)
+    for name in ("sleman-a.txt", "sleman-b.txt", "bantul-units.txt"):
+        shutil.copy(ARTICLES / name, c.dir / name)
+    c.build()
+    (c.dir / "sleman-a.meta.yaml").write_text("publisher: Kabar Selatan\n", encoding="utf-8")
+    (c.dir / "sleman-b.meta.yaml").write_text("publisher: KABAR SELATAN\n", encoding="utf-8")
+    (c.dir / "bantul-units.meta.yaml").write_text("publisher: KABAR SELATAN\n", encoding="utf-8")
+    r = c.build()
+    assert r.conforms and r.incremental, r.reason
+    outlet = [line for line in dump_lines(c.out) if line.startswith(f"<{BASE}id/outlet/kabar-selatan>")]
+    assert sorted(line.split(" ", 2)[1:] for line in outlet) == sorted([
+        ["<https://schema.org/name>", f'"KABAR SELATAN" <{BASE}graph/claims> .'],
+        ["<https://schema.org/alternateName>", f'"Kabar Selatan" <{BASE}graph/claims> .'],
+        ["<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>",
+         f"<https://schema.org/NewsMediaOrganization> <{BASE}graph/claims> ."]])
+    c.assert_same_as_clean()
+    # one spelling goes: the other is the only name left
+    (c.dir / "sleman-b.meta.yaml").unlink()
+    (c.dir / "bantul-units.meta.yaml").unlink()
+    r = c.build()
+    assert r.incremental, r.reason
+    assert f'<{BASE}id/outlet/kabar-selatan> <https://schema.org/name> "Kabar Selatan" <{BASE}graph/claims> .' \
+        in dump_lines(c.out)
+    assert not any("KABAR SELATAN" in line for line in dump_lines(c.out))
+    c.assert_same_as_clean()
+
+
+def test_a_shared_node_does_not_depend_on_the_order_of_what_was_said_of_it():
+    from itertools import permutations
+
+    from kg_builder.segments import Assembler
+
+    asm = Assembler(BASE, f"{BASE}id/run/x", 32)
+    said = [json.dumps({"name": n, "variants": v, "office": o}, sort_keys=True) for n, v, o in (
+        ("Mokhammad Najih", [], "ombudsman-ri"), ("MOKHAMMAD NAJIH", ["M. Najih"], None),
+        ("Mokhammad Najih", [], "ombudsman-ri/perwakilan/jambi"))]
+    described = {tuple(asm.shared(f"{BASE}id/person/mokhammad-najih", "person", list(p))) for p in permutations(said)}
+    assert len(described) == 1
+    lines = described.pop()
+    assert sum("<https://schema.org/name>" in line for line in lines) == 1
+    assert any('<https://schema.org/name> "Mokhammad Najih"' in line for line in lines)
+    assert {line.split('"')[1] for line in lines if "alternateName" in line} == {"MOKHAMMAD NAJIH", "M. Najih"}
+    assert sum("org#memberOf" in line for line in lines) == 2

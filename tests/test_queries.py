@@ -257,7 +257,7 @@ def test_province_gaps(store):
 def test_quality_findings(store):
     assert answer(store, "quality-findings") == (["type", "message", "about", "article", "quote"], [
         ("def/finding-type/body-name-variant", "'Ombudsman' is misspelled 'Ombusdman'",
-         "id/entity/lembaga-ombudsman-republik-indonesia", JEMBER, "Ombusdman"),
+         "id/org/ombudsman-ri", JEMBER, "Ombusdman"),
         ("def/finding-type/invalid-calendar-date", "the printed date 'Kamis (29/2/2023)' does not exist",
          "id/entity/kab-lebong", LEBONG, "Kamis (29/2/2023)"),
         ("def/finding-type/name-variant", "'Jaka Andhika' is also spelled 'Jhaka andika'", "id/person/jaka-andhika",

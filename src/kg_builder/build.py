@@ -35,7 +35,7 @@ import sqlite3
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 import pyoxigraph as ox
@@ -417,8 +417,7 @@ class _Clean(_Build):
         manifest = Manifest.create(out / f".manifest-{self.tag}.tmp")
         tmp_nq = out / f".kg-{self.tag}.nq.tmp"
         writer = dump.DumpWriter(tmp_nq)
-        items: dict[str, list[str]] = {}
-        counts: Counter[str] = Counter()
+        said: list[tuple[str, segments.Contribution]] = []  # (contributor, contribution)
         by_group: dict[str, list[RankedClaim]] = defaultdict(list)
         records = []
         try:
@@ -426,22 +425,19 @@ class _Clean(_Build):
             for a, x in zip(articles, extractions):
                 part = asm.article(a, x)
                 writer.write(segments.article_key(a.id), segments.article_order(a.source_file), part.lines)
-                for item, item_lines in part.shared.items():
-                    items.setdefault(item, item_lines)
-                    counts[item] += 1
+                said += [(a.id, c) for c in part.contributions]
                 for g, rcs in segments.group_claims([part.ranked]).items():
                     by_group[g] += rcs
                 records.append(ArticleRecord(a.id, a.sha256, a.source_file, len(x.claims), _article_report(a, x),
-                                             part.groups, tuple(sorted(part.shared))))
+                                             part.groups, part.nodes))
             cur = asm.curation(decisions, by_id)
-            for item, item_lines in cur.shared.items():
-                items.setdefault(item, item_lines)
-                counts[item] += 1
+            said += [(CURATION, c) for c in cur.contributions]
             curated_groups = segments.group_claims([cur.ranked])
             for g, rcs in curated_groups.items():
                 by_group[g] += rcs
-            shared_lines = sorted({line for item in counts for line in items[item]})
-            writer.write(segments.SHARED, segments.ORDER[segments.SHARED], shared_lines)
+            node_lines = _shared_nodes(asm, said)
+            writer.write(segments.SHARED, segments.ORDER[segments.SHARED],
+                         sorted(line for lines in node_lines.values() for line in lines))
             writer.write(segments.CURATION, segments.ORDER[segments.CURATION], cur.lines)
             for g in sorted(by_group):
                 writer.write(segments.group_key(g), segments.group_order(g), asm.group(by_group[g], ref.bands))
@@ -464,7 +460,8 @@ class _Clean(_Build):
         manifest.put_files(files)
         manifest.put_articles(records)
         manifest.add_group_members((g, CURATION) for g in curated_groups)
-        manifest.add_shared_counts(items, counts)
+        manifest.put_contributions(said)
+        manifest.put_node_lines(node_lines)
         manifest.replace_segments(writer.segments)
         manifest.set_meta("run", self.run_iri)
         manifest.set_meta("bands", json.dumps(segments.bands_to_json(ref.bands)))
@@ -568,11 +565,11 @@ class _Incremental(_Build):
         parts = {aid: asm.article(new_articles[aid], new_x[aid]) for aid in touched}
         for aid, part in parts.items():
             written[segments.article_key(aid)] = (segments.article_order(new_articles[aid].source_file), part.lines)
-        left, entered = self._count_shared(manifest, old_records, parts)
+        left, entered = self._update_shared(manifest, asm, old_records, parts)
         manifest.drop_articles(old_records.values())
         manifest.put_articles(ArticleRecord(aid, new_articles[aid].sha256, new_articles[aid].source_file,
                                             len(new_x[aid].claims), _article_report(new_articles[aid], new_x[aid]),
-                                            part.groups, tuple(sorted(part.shared))) for aid, part in parts.items())
+                                            part.groups, part.nodes) for aid, part in parts.items())
 
         # the result groups the change touches, consolidated again from all their claims
         groups = sorted({g for r in old_records.values() for g in r.groups} |
@@ -716,16 +713,27 @@ class _Incremental(_Build):
         return decisions, curated
 
     @staticmethod
-    def _count_shared(manifest: Manifest, old_records: dict[str, ArticleRecord],
-                      parts: dict[str, segments.ArticlePart]) -> tuple[set[str], set[str]]:
-        """Count the shared items of the old and new articles; the lines that leave and enter the graph."""
-        old_items = manifest.shared_items({i for r in old_records.values() for i in r.shared})
+    def _update_shared(manifest: Manifest, asm: Assembler, old_records: dict[str, ArticleRecord],
+                       parts: dict[str, segments.ArticlePart]) -> tuple[set[str], set[str]]:
+        """Replace the old articles' contributions to shared nodes by the new ones, describe the nodes they
+        touch again, and return the lines that leave and enter the graph."""
+        nodes: set[str] = set()
+        for r in old_records.values():
+            manifest.drop_contributions(r.id, r.shared)
+            nodes |= set(r.shared)
+        for aid, part in parts.items():
+            manifest.put_contributions((aid, c) for c in part.contributions)
+            nodes |= set(part.nodes)
         left: set[str] = set()
         entered: set[str] = set()
-        for r in old_records.values():
-            left |= manifest.add_shared({i: old_items[i] for i in r.shared}, -1)[1]
-        for part in parts.values():
-            entered |= manifest.add_shared(part.shared, +1)[0]
+        described = {}
+        for node in sorted(nodes):
+            got = manifest.contributions(node)
+            described[node] = asm.shared(node, *got) if got else []
+            old, new = set(manifest.node_lines(node)), set(described[node])
+            left |= old - new
+            entered |= new - old
+        manifest.put_node_lines(described)
         return left, entered
 
     def _difference(self, old_segments: dict[str, dump.Segment], replaced: set[str],
@@ -789,6 +797,14 @@ class _Incremental(_Build):
                     ranked.append(RankedClaim(iri, aid, c, asm.ranks.get(iri, "normal")))
             out += [rc for rc in ranked if segments.group_of(rc.claim) == group]
         return out
+
+
+def _shared_nodes(asm: Assembler, said: list[tuple[str, segments.Contribution]]) -> dict[str, list[str]]:
+    """Every shared node's lines, from all that was said of it."""
+    by_node: dict[str, tuple[str, set[tuple[str, str]]]] = {}
+    for who, c in said:
+        by_node.setdefault(c.node, (c.kind, set()))[1].add((who, c.data))
+    return {node: asm.shared(node, kind, [data for _, data in sorted(pairs)]) for node, (kind, pairs) in by_node.items()}
 
 
 def _by_article(files: dict[str, str]) -> dict[str, list[str]]:

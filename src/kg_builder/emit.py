@@ -193,8 +193,7 @@ class Emitter:
         if meta.outlet:
             outlet = URIRef(iris.outlet(meta.outlet))
             g.add((s, SCHEMA.publisher, outlet))
-            shared.add((outlet, RDF.type, SCHEMA.NewsMediaOrganization))
-            shared.add((outlet, SCHEMA.name, Literal(meta.outlet)))
+            self.outlet(shared, outlet, meta.outlet)
         if meta.url:
             g.add((s, SCHEMA.url, URIRef(meta.url)))
         if meta.published:
@@ -316,6 +315,21 @@ class Emitter:
         if p.office:
             g.add((s, ORG.memberOf, URIRef(self.iris.org(p.office))))
 
+    def outlet(self, g: Graph, s: URIRef, name: str, others: Iterable[str] = ()) -> None:
+        """A news outlet: its name (the one printed most often, when articles differ) and the others."""
+        g.add((s, RDF.type, SCHEMA.NewsMediaOrganization))
+        g.add((s, SCHEMA.name, Literal(name)))
+        for other in others:
+            g.add((s, SCHEMA.alternateName, Literal(other)))
+
+    def curator(self, g: Graph, s: URIRef, name: str, others: Iterable[str] = ()) -> None:
+        """A person who reviewed claims (``curation/*.yaml``)."""
+        g.add((s, RDF.type, PROV.Person))
+        g.add((s, RDF.type, SCHEMA.Person))
+        g.add((s, SCHEMA.name, Literal(name)))
+        for other in others:
+            g.add((s, SCHEMA.alternateName, Literal(other)))
+
     def finding(self, g: Graph, a: Article | str, f: Finding, context: int) -> URIRef:
         """A data-quality finding of one article.
 
@@ -336,7 +350,8 @@ class Emitter:
             span = self.evidence(g, a, f.evidence.start, f.evidence.end, context)
         g.add((s, okg.evidence, span))
         if f.about:
-            target = iris.person(f.about) if f.type == "name-variant" else iris.entity(f.about)
+            target = (iris.person(f.about) if f.type == "name-variant"
+                      else iris.org("ombudsman-ri") if f.type == "body-name-variant" else iris.entity(f.about))
             g.add((s, okg.findingAbout, URIRef(target)))
         return s
 
@@ -370,9 +385,7 @@ class Emitter:
         e = d.entry
         act = URIRef(iris.curation(e.file, e.index, e.action, a.id, e.quote))
         curator = URIRef(iris.curator(e.curator_key))
-        shared.add((curator, RDF.type, PROV.Person))
-        shared.add((curator, RDF.type, SCHEMA.Person))
-        shared.add((curator, SCHEMA.name, Literal(e.curator)))
+        self.curator(shared, curator, e.curator)
         g.add((act, RDF.type, okg.Curation))
         g.add((act, RDF.type, PROV.Activity))
         g.add((act, PROV.wasAssociatedWith, curator))

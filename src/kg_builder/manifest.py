@@ -13,9 +13,10 @@
   one JSON value of ``meta``: every offset moves when one segment changes
   size, and one value is written far quicker than 50 000 rows;
 * ``group_articles``: which articles state something about each result group;
-* ``shared_items`` / ``shared_lines``: the nodes several articles describe
-  (people, outlets, service units, rounds), counted, so that a line leaves
-  the graph only when no article describes it any more;
+* ``shared_contributions`` / ``shared_nodes``: what each article says of the
+  nodes several articles describe (people, outlets, service units, curators,
+  rounds), and each node's lines merged from all of it
+  (:meth:`kg_builder.segments.Assembler.shared`);
 * ``issues``: the validation issues of the graph, by focus node.
 
 A build writes a new manifest beside the old one and renames it into place
@@ -31,13 +32,16 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from kg_builder.dump import Segment
 
+if TYPE_CHECKING:
+    from kg_builder.segments import Contribution
+
 MANIFEST = "manifest.sqlite"
 #: Bump when the tables or the dump's segment layout change: an older manifest is then ignored.
-LAYOUT_VERSION = "3"
+LAYOUT_VERSION = "4"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -48,8 +52,11 @@ CREATE TABLE articles (
   id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, source_file TEXT NOT NULL, claims INTEGER NOT NULL,
   report TEXT NOT NULL, groups TEXT NOT NULL, shared TEXT NOT NULL);
 CREATE TABLE group_articles (grp TEXT NOT NULL, article TEXT NOT NULL, PRIMARY KEY (grp, article));
-CREATE TABLE shared_items (item TEXT PRIMARY KEY, lines TEXT NOT NULL, count INTEGER NOT NULL);
-CREATE TABLE shared_lines (line TEXT PRIMARY KEY, count INTEGER NOT NULL);
+CREATE TABLE shared_contributions (
+  node TEXT NOT NULL, contributor TEXT NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL,
+  PRIMARY KEY (node, contributor, data));
+CREATE INDEX shared_by_contributor ON shared_contributions (contributor);
+CREATE TABLE shared_nodes (node TEXT PRIMARY KEY, lines TEXT NOT NULL);
 CREATE TABLE issues (focus TEXT NOT NULL, issue TEXT NOT NULL);
 CREATE INDEX issues_focus ON issues (focus);
 """
@@ -75,7 +82,7 @@ class ArticleRecord:
     claims: int
     report: dict
     groups: tuple[str, ...]
-    shared: tuple[str, ...]
+    shared: tuple[str, ...]  # the shared nodes it says something of
 
 
 class Manifest:
@@ -161,16 +168,6 @@ class Manifest:
         """``(group, contributor)`` pairs for contributors that are not articles."""
         self.db.executemany("INSERT OR IGNORE INTO group_articles VALUES (?, ?)", list(members))
 
-    def add_shared_counts(self, items: dict[str, list[str]], counts: dict[str, int]) -> None:
-        """A clean build's shared items with their contributor counts, in one go."""
-        self.db.executemany("INSERT INTO shared_items VALUES (?, ?, ?)",
-                            [(item, "".join(items[item]), n) for item, n in counts.items()])
-        lines: dict[str, int] = {}
-        for item in counts:
-            for line in set(items[item]):
-                lines[line] = lines.get(line, 0) + 1
-        self.db.executemany("INSERT INTO shared_lines VALUES (?, ?)", list(lines.items()))
-
     # -- segments ---------------------------------------------------------------------
     def segments(self) -> dict[str, Segment]:
         return {k: Segment(k, o, a, b) for k, o, a, b in json.loads(self.meta("segments") or "[]")}
@@ -178,49 +175,36 @@ class Manifest:
     def replace_segments(self, segments: Iterable[Segment]) -> None:
         self.set_meta("segments", json.dumps([[s.key, s.order, s.start, s.end] for s in segments]))
 
-    # -- shared items -----------------------------------------------------------------
-    def add_shared(self, items: dict[str, list[str]], delta: int) -> tuple[set[str], set[str]]:
-        """Count one more (``delta`` = 1) or one fewer (-1) contributor of each item.
+    # -- shared nodes -----------------------------------------------------------------
+    def put_contributions(self, said: Iterable[tuple[str, "Contribution"]]) -> None:
+        """``(contributor, contribution)`` pairs."""
+        self.db.executemany("INSERT OR IGNORE INTO shared_contributions VALUES (?, ?, ?, ?)",
+                            [(c.node, who, c.kind, c.data) for who, c in said])
 
-        Returns the lines that entered the graph (their first item appeared) and
-        those that left it (their last item went).
-        """
-        entered: set[str] = set()
-        left: set[str] = set()
-        for item, item_lines in items.items():
-            row = self.db.execute("SELECT count FROM shared_items WHERE item = ?", (item,)).fetchone()
-            before = row[0] if row else 0
-            after = before + delta
-            if after < 0:
-                raise ValueError(f"shared item {item} counted below zero")
-            if row is None:
-                self.db.execute("INSERT INTO shared_items VALUES (?, ?, ?)", (item, "".join(item_lines), after))
-            else:
-                self.db.execute("UPDATE shared_items SET count = ? WHERE item = ?", (after, item))
-            if (before == 0) == (after == 0):
-                continue  # the item stays in (or out of) the graph: its lines do not move
-            step = 1 if after > 0 else -1
-            for line in set(item_lines):
-                r = self.db.execute("SELECT count FROM shared_lines WHERE line = ?", (line,)).fetchone()
-                n = (r[0] if r else 0) + step
-                self.db.execute("INSERT OR REPLACE INTO shared_lines VALUES (?, ?)", (line, n))
-                if step > 0 and n == 1:
-                    entered.add(line)
-                elif step < 0 and n == 0:
-                    left.add(line)
-        return entered, left
+    def drop_contributions(self, contributor: str, nodes: Iterable[str]) -> None:
+        self.db.executemany("DELETE FROM shared_contributions WHERE node = ? AND contributor = ?",
+                            [(n, contributor) for n in nodes])
+
+    def contributions(self, node: str) -> tuple[str, list[str]] | None:
+        """``(kind, [data, ...])`` of every contribution to ``node``, in a fixed order; None when there is none."""
+        rows = self.db.execute("SELECT kind, data FROM shared_contributions WHERE node = ? ORDER BY contributor, data",
+                               (node,)).fetchall()
+        return (rows[0][0], [r[1] for r in rows]) if rows else None
+
+    def node_lines(self, node: str) -> list[str]:
+        row = self.db.execute("SELECT lines FROM shared_nodes WHERE node = ?", (node,)).fetchone()
+        return row[0].splitlines(keepends=True) if row else []
+
+    def put_node_lines(self, nodes: dict[str, list[str]]) -> None:
+        """Each node's current lines (a node without lines leaves the table)."""
+        self.db.executemany("DELETE FROM shared_nodes WHERE node = ?", [(n,) for n, ls in nodes.items() if not ls])
+        self.db.executemany("INSERT OR REPLACE INTO shared_nodes VALUES (?, ?)",
+                            [(n, "".join(ls)) for n, ls in nodes.items() if ls])
 
     def shared_lines(self) -> list[str]:
-        """The lines of the shared segment: every line some live item has, sorted."""
-        return [r[0] for r in self.db.execute("SELECT line FROM shared_lines WHERE count > 0 ORDER BY line")]
-
-    def shared_items(self, items: Iterable[str]) -> dict[str, list[str]]:
-        out = {}
-        for item in items:
-            row = self.db.execute("SELECT lines FROM shared_items WHERE item = ?", (item,)).fetchone()
-            if row is not None:
-                out[item] = row[0].splitlines(keepends=True)
-        return out
+        """The lines of the shared segment: every shared node's, sorted."""
+        return sorted(line for (text,) in self.db.execute("SELECT lines FROM shared_nodes")
+                      for line in text.splitlines(keepends=True))
 
     # -- validation issues ------------------------------------------------------------
     def issues(self) -> list[dict]:

@@ -15,7 +15,7 @@ run             ``run``                     the run and its software agent (last
 article         ``article:<id>``            the article, its claims and their evidence, its own findings,
                                             and ``<run> prov:used <article>``
 shared          ``shared``                  nodes several articles describe (outlets, people, service
-                                            units, rounds the reference data lacks), each line once
+                                            units, curators, rounds the reference data lacks)
 curation        ``curation``                curators' decisions and the claims they add
 group           ``group:<year>/<entity>``   the results of one entity in one round and of its units, their
                                             consolidated values and conflicts, and the findings across
@@ -24,28 +24,33 @@ group           ``group:<year>/<entity>``   the results of one entity in one rou
 
 Consolidation never looks past a group: every decision is about one result or
 one entity's units in one round. So a changed article re-consolidates only its
-groups. Shared nodes come in *items* (all the lines one article gives one node);
-items are counted by :mod:`kg_builder.manifest`, so a line leaves the graph only
-when no article describes the node that way any more.
+groups. A shared node is described from every *contribution* (what one article
+says of it, :class:`Contribution`), merged so that the description depends on
+the set of contributions and never on their order: the name printed most often
+is the name (ties: the first in sorted order), the others become alternative
+names. Two outlets spelling a person "Mokhammad Najih" and "MOKHAMMAD NAJIH"
+give one person with one name, not a node the shapes refuse.
 
 Pure: takes pipeline data, returns lines. Reads the ontology files (reference only).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import json
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import RDF, BNode, Graph, Namespace, URIRef
+from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import ORG, SKOS
 
 from kg_builder import consolidate, dump
 from kg_builder.emit import Emitter, RunInfo, Triples
 from kg_builder.iri import short_hash
 from kg_builder.link import Gazetteer
-from kg_builder.model import Article, Claim, Extraction
+from kg_builder.model import Article, Claim, Entity, Extraction, Person
 
 if TYPE_CHECKING:
     from kg_builder.curation import Decision
@@ -80,24 +85,48 @@ def group_of(claim: Claim) -> str | None:
     return f"{claim.year}/{claim.subject.split('/unit/')[0]}"
 
 
+@dataclass(frozen=True, order=True)
+class Contribution:
+    """What one article (or the curation) says of a shared node: its kind and a JSON object."""
+
+    node: str  # the node's IRI
+    kind: str  # person | curator | outlet | unit | round
+    data: str  # JSON, keys sorted
+
+
+def _contribution(node: str, kind: str, **data: object) -> Contribution:
+    return Contribution(node, kind, json.dumps(data, sort_keys=True, ensure_ascii=False))
+
+
 @dataclass(frozen=True)
 class ArticlePart:
-    """One article's segment, the shared items it describes, and its claims for consolidation."""
+    """One article's segment, what it says of shared nodes, and its claims for consolidation."""
 
     lines: list[str]
-    shared: dict[str, list[str]]  # item id -> lines
+    contributions: list[Contribution]
     ranked: list[consolidate.RankedClaim]
 
     @property
     def groups(self) -> tuple[str, ...]:
         return tuple(sorted({g for rc in self.ranked if (g := group_of(rc.claim)) is not None}))
 
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return tuple(sorted({c.node for c in self.contributions}))
+
 
 @dataclass(frozen=True)
 class CurationPart:
     lines: list[str]
-    shared: dict[str, list[str]]
+    contributions: list[Contribution]
     ranked: list[consolidate.RankedClaim]  # the claims curators added
+
+
+class _Discard:
+    """A triple sink that keeps nothing: shared nodes are described from contributions instead."""
+
+    def add(self, triple: tuple) -> None:
+        pass
 
 
 @dataclass(frozen=True)
@@ -135,31 +164,75 @@ class Assembler:
         return dump.lines(part, self.graphs["claims"])
 
     def article(self, a: Article, x: Extraction) -> ArticlePart:
-        own, shared = Triples(), Triples()
-        self.emitter.extraction(own, a, x, self.run_iri, self.context, self.ranks, shared=shared)
-        items = self._items(shared, "claims")
-        for u in x.units:
-            unit = Triples()
-            self.emitter.entity(unit, u)  # type: ignore[arg-type]
-            items.update(self._items(unit, "reference"))
-        items.update(self._rounds({c.year for c in x.claims}))
+        own = Triples()
+        self.emitter.extraction(own, a, x, self.run_iri, self.context, self.ranks, shared=_Discard())  # type: ignore[arg-type]
+        iris = self.iris
+        said = [_contribution(iris.person(p.key), "person", name=p.name, variants=sorted(p.variants), office=p.office)
+                for p in x.people]
+        if a.meta.outlet:
+            said.append(_contribution(iris.outlet(a.meta.outlet), "outlet", name=a.meta.outlet))
+        said += [_contribution(iris.entity(u.key), "unit", name=u.name, parent=u.parent, unit_type=u.unit_type)
+                 for u in x.units]
+        said += self._rounds({c.year for c in x.claims})
         ranked = []
         for c in x.claims:
             iri = self.emitter.claim_iri(a, c)
             ranked.append(consolidate.RankedClaim(iri, a.id, c, self.ranks.get(iri, "normal")))
-        return ArticlePart(dump.lines(own, self.graphs["claims"]), items, ranked)
+        return ArticlePart(dump.lines(own, self.graphs["claims"]), sorted(set(said)), ranked)
 
     def curation(self, decisions: list["Decision"], by_id: dict[str, Article]) -> CurationPart:
-        part, shared = Triples(), Triples()
+        part = Triples()
         ranked: list[consolidate.RankedClaim] = []
+        said = []
         for d in decisions:
             a = by_id[d.article_id]
-            made = self.emitter.curation(part, d, a, self.context, shared=shared)  # type: ignore[arg-type]
+            made = self.emitter.curation(part, d, a, self.context, shared=_Discard())  # type: ignore[arg-type]
+            said.append(_contribution(self.iris.curator(d.entry.curator_key), "curator", name=d.entry.curator))
             if d.added:
                 ranked += [consolidate.RankedClaim(iri, a.id, c) for iri, c in zip(made, d.claims)]
-        items = self._items(shared, "claims")
-        items.update(self._rounds({rc.claim.year for rc in ranked}))
-        return CurationPart(dump.lines(part, self.graphs["claims"]), items, ranked)
+        said += self._rounds({rc.claim.year for rc in ranked})
+        return CurationPart(dump.lines(part, self.graphs["claims"]), sorted(set(said)), ranked)
+
+    def shared(self, node: str, kind: str, datas: list[str]) -> list[str]:
+        """The lines of one shared node, from every contribution (JSON objects) to it: sorted, each once."""
+        data = [json.loads(d) for d in datas]
+        if not data:
+            return []
+        g = Triples()
+        s = URIRef(node)
+        if kind in ("person", "curator"):
+            name, others = _choose([d["name"] for d in data])
+            if kind == "person":
+                variants = sorted({v for d in data for v in d["variants"]} | set(others) - {name})
+                self.emitter.person(g, Person(node.rsplit("/", 1)[1], name, variants=tuple(variants)))  # type: ignore[arg-type]
+                for office in sorted({d["office"] for d in data if d["office"]}):
+                    g.add((s, ORG.memberOf, URIRef(self.iris.org(office))))
+            else:
+                self.emitter.curator(g, s, name, others)  # type: ignore[arg-type]
+            graph = "claims"
+        elif kind == "outlet":
+            name, others = _choose([d["name"] for d in data])
+            self.emitter.outlet(g, s, name, others)  # type: ignore[arg-type]
+            graph = "claims"
+        elif kind == "unit":
+            name, others = _choose([d["name"] for d in data])
+            parent, _ = _choose([d["parent"] for d in data])
+            types = [d["unit_type"] for d in data if d["unit_type"]]
+            unit_type = _choose(types)[0] if types else None
+            key = node.removeprefix(self.iris.entity(""))
+            self.emitter.entity(g, Entity(key, "unit", name, parent=parent, unit_type=unit_type))  # type: ignore[arg-type]
+            for other in others:
+                g.add((s, SKOS.altLabel, Literal(other, lang="id")))
+            graph = "reference"
+        elif kind == "round":
+            r = Graph()
+            self.emitter.round(r, int(data[0]["year"]))
+            for t in r:
+                g.add(t)
+            graph = "reference"
+        else:
+            raise ValueError(f"{node}: unknown kind of shared node {kind!r}")
+        return sorted(set(dump.lines(g, self.graphs[graph])))
 
     def group(self, ranked: list[consolidate.RankedClaim], bands: Bands) -> list[str]:
         """One group's results, consolidated values and findings across its claims.
@@ -174,25 +247,16 @@ class Assembler:
             self.emitter.finding(findings, article_id, finding, self.context)  # type: ignore[arg-type]
         return dump.lines(results, self.graphs["consolidated"]) + dump.lines(findings, self.graphs["claims"])
 
-    # -- shared items -------------------------------------------------------------------
-    def _items(self, triples: Triples, graph: str) -> dict[str, list[str]]:
-        """The triples grouped by subject, one item per node, named by a hash of its lines."""
-        by_subject: dict[object, list[tuple]] = defaultdict(list)
-        for t in triples:
-            by_subject[t[0]].append(t)
-        out = {}
-        for group in by_subject.values():
-            item_lines = sorted(set(dump.lines(group, self.graphs[graph])))
-            out[short_hash(*item_lines)] = item_lines
-        return out
+    def _rounds(self, years: set[int]) -> list[Contribution]:
+        """The rounds the articles name that the reference data lacks."""
+        return [_contribution(self.iris.round(y), "round", year=y) for y in sorted(years - self.curated_years)]
 
-    def _rounds(self, years: set[int]) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for year in sorted(years - self.curated_years):
-            g = Graph()
-            self.emitter.round(g, year)
-            out.update(self._items(g, "reference"))  # type: ignore[arg-type]
-        return out
+
+def _choose(names: list[str]) -> tuple[str, list[str]]:
+    """The name given most often (ties: the first in sorted order) and the others, sorted."""
+    counts = Counter(names)
+    best = min(counts, key=lambda n: (-counts[n], n))
+    return best, sorted(set(counts) - {best})
 
 
 def group_claims(parts: list[list[consolidate.RankedClaim]]) -> dict[str, list[consolidate.RankedClaim]]:
