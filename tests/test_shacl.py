@@ -110,3 +110,32 @@ def test_an_unsupported_shacl_feature_is_refused(shapes):
     broken.add((prop, SH.uniqueLang, Literal(True)))
     with pytest.raises(shacl.UnsupportedShape, match="uniqueLang"):
         shacl.compile_shapes(broken)
+
+
+def test_a_constraint_on_a_node_shape_the_compiler_does_not_check_there_is_refused(shapes):
+    """sh:minCount belongs to property shapes: on a node shape it would silently check nothing."""
+    broken = Graph()
+    broken += shapes
+    broken.add((URIRef(OKGSH + "RoundShape"), SH.minCount, Literal(1)))
+    with pytest.raises(shacl.UnsupportedShape, match="minCount on a node shape"):
+        shacl.compile_shapes(broken)
+
+
+def test_a_focused_run_reports_exactly_the_violations_of_its_focus_nodes(built, checks):
+    """What an incremental build relies on: checks restricted to some nodes find what a whole run finds there."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_load(path=str(built[0].out_dir / "kg.nq"), format=ox.RdfFormat.N_QUADS)
+    claims = [r["c"].value for r in store.query(
+        "SELECT ?c WHERE { ?c a <https://w3id.org/kepatuhan-kg/def/okg#ScoreClaim> } ORDER BY ?c LIMIT 6",
+        use_default_graph_as_union=True)]
+    # break two of the six claims: a score out of range and a missing article
+    store.update(f"""PREFIX okg: <https://w3id.org/kepatuhan-kg/def/okg#> PREFIX prov: <http://www.w3.org/ns/prov#>
+        DELETE {{ GRAPH ?g {{ <{claims[0]}> okg:score ?s }} }} INSERT {{ GRAPH ?g {{ <{claims[0]}> okg:score 120.5 }} }}
+        WHERE {{ GRAPH ?g {{ <{claims[0]}> okg:score ?s }} }} ;
+        DELETE WHERE {{ GRAPH ?g {{ <{claims[3]}> prov:wasDerivedFrom ?a }} }}""")
+    everywhere = {(v.check.shape, v.check.path, v.focus) for v in shacl.run(store, checks)}
+    focused = {(v.check.shape, v.check.path, v.focus) for v in shacl.run(store, checks, focus=claims[:4], chunk=3)}
+    assert focused == {t for t in everywhere if t[2] in claims[:4]}
+    assert {t[2] for t in focused} == {claims[0], claims[3]}

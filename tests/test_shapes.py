@@ -328,7 +328,7 @@ CASES: dict[str, str] = {
     "RunShape prov:startedAtTime LessThanOrEquals": put(RUN, "prov:startedAtTime", '"2026-11-24T00:00:00Z"^^xsd:dateTime'),
     "RunShape prov:startedAtTime MaxCount": add(f'{RUN} prov:startedAtTime "2026-11-22T23:59:59Z"^^xsd:dateTime .'),
     "RunShape prov:startedAtTime MinCount": drop(RUN, "prov:startedAtTime"),
-    "RunShape prov:used Class": add(f"{RUN} prov:used {ORI} ."),
+    "UsedShape Or": add(f"{RUN} prov:used {ORI} ."),
     "RunShape prov:used MinCount": drop(RUN, "prov:used"),
     "RunShape prov:wasAssociatedWith Class": put(RUN, "prov:wasAssociatedWith", ORI),
     "RunShape prov:wasAssociatedWith MinCount": drop(RUN, "prov:wasAssociatedWith"),

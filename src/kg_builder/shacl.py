@@ -33,6 +33,8 @@ SUPPORTED = {
     SH.nodeKind, SH["class"], SH.node, SH["or"], SH.xone, SH.lessThan, SH.lessThanOrEquals,
     SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.hasValue, SH.sparql, SH.property,
 }
+#: What the compiler checks on a node shape itself (the rest of SUPPORTED belongs to property shapes).
+NODE_LEVEL = {SH["class"], SH.nodeKind, SH.pattern, SH["or"], SH.xone, SH.sparql, SH.property}
 IGNORED = {SH.path, SH.message, SH.severity, SH.targetClass, SH.targetObjectsOf, SH.declare, SH.name,
            SH.description, RDF.type, SH.deactivated}
 
@@ -126,6 +128,8 @@ class Compiler:
     def _node_shape(self, shape: object) -> list[Check]:
         g = self.g
         _check_params(g, shape)
+        for p in set(g.predicates(shape, None)) - NODE_LEVEL - IGNORED:
+            raise UnsupportedShape(f"{shape}: {p} on a node shape is not supported by the SPARQL compiler")
         targets = " UNION ".join(self._targets(shape))
         name, sev = str(shape), self._severity(shape)
         checks = []
@@ -142,6 +146,9 @@ class Compiler:
             add(None, "not an IRI", "FILTER (!isIRI(?this))")
         for p in g.objects(shape, SH.pattern):
             add(None, f"does not match {p}", f"FILTER (isBlank(?this) || !REGEX(STR(?this), {_term(p)}))")
+        for lst in g.objects(shape, SH["or"]):
+            conds = [self._conforms("?this", m) for m in Collection(g, lst)]
+            add(None, "must conform to one of the shapes in sh:or", f"FILTER (!({' || '.join(conds)}))")
         for lst in g.objects(shape, SH.xone):
             members = list(Collection(g, lst))
             conds = [self._conforms("?this", m) for m in members]
