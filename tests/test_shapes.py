@@ -120,9 +120,18 @@ CASES: dict[str, str] = {
     "ResultShape Pattern": add(f"{I('result/kab-sleman')} a okg:AssessmentResult ; okg:assessedEntity {ENTITY} ; okg:inRound {ROUND22} ."),
     "ResultShape OneResultPerEntityAndRound": add(
         f"{I('assessment/2023/kab-sleman-2')} a okg:AssessmentResult ; okg:assessedEntity {ENTITY} ; okg:inRound {ROUND} ."),
-    "ResultShape ValueFromSupportingClaim": put(RESULT, "okg:score", "95.00"),
-    "ResultShape NoValueWhereClaimsConflict": add(
+    "ResultShape ScoreFromSupportingClaim": put(RESULT, "okg:score", "95.00"),
+    "ResultShape ZoneFromSupportingClaim": put(RESULT, "okg:zone", D("zone/merah")),
+    "ResultShape OpinionFromSupportingClaim": add(f"{RESULT} okg:opinion {D('opinion/B')} ."),
+    "ResultShape ScoreConflictUnsettled": add(
         f"{I('claim/score-b')} a okg:ScoreClaim , okg:Claim ; okg:aboutResult {RESULT} ; okg:score 19.20 ;"
+        f" okg:statementRank {D('statement-rank/normal')} ."),
+    "ResultShape ZoneConflictUnsettled": add(
+        f"{I('claim/zone-b')} a okg:ZoneClaim , okg:Claim ; okg:aboutResult {RESULT} ; okg:zone {D('zone/merah')} ;"
+        f" okg:statementRank {D('statement-rank/normal')} ."),
+    "ResultShape OpinionConflictUnsettled": add(
+        f"{RESULT} okg:opinion {D('opinion/A')} .",
+        f"{I('claim/opinion-b')} a okg:OpinionClaim , okg:Claim ; okg:aboutResult {RESULT} ; okg:opinion {D('opinion/B')} ;"
         f" okg:statementRank {D('statement-rank/normal')} ."),
     "ResultShape SupportIsLiveAndAboutTheResult": add(f"{RESULT} okg:supportedBy {COVERAGE} ."),
     "ResultShape okg:assessedEntity Class": put(RESULT, "okg:assessedEntity", ORI),
