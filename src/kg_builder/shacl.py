@@ -61,18 +61,22 @@ class Check:
     message: str
     severity: str
     template: str
-    targets: str  # the shape's target patterns, binding ?this
+    target_groups: tuple[str, ...]  # the shape's target patterns, each a group binding ?this
     has_value: bool = False
 
     @property
     def query(self) -> str:
         """Every violation in the store."""
-        return self.template.replace(TARGET, f"{{ SELECT DISTINCT ?this WHERE {{ {self.targets} }} }}")
+        targets = " UNION ".join(self.target_groups)
+        return self.template.replace(TARGET, f"{{ SELECT DISTINCT ?this WHERE {{ {targets} }} }}")
 
     def query_for(self, focus: list[str]) -> str:
         """The violations among ``focus`` (IRIs) only."""
         values = " ".join(f"<{iri}>" for iri in focus)
-        return self.template.replace(TARGET, f"{{ VALUES ?this {{ {values} }} {self.targets} }}")
+        # each focus node is tested against the targets (EXISTS): a UNION of targets next to VALUES
+        # would be evaluated for every node of the store first
+        test = " || ".join(f"EXISTS {group}" for group in self.target_groups)
+        return self.template.replace(TARGET, f"{{ VALUES ?this {{ {values} }} FILTER ({test}) }}")
 
 
 def _term(t: object) -> str:
@@ -130,7 +134,7 @@ class Compiler:
         _check_params(g, shape)
         for p in set(g.predicates(shape, None)) - NODE_LEVEL - IGNORED:
             raise UnsupportedShape(f"{shape}: {p} on a node shape is not supported by the SPARQL compiler")
-        targets = " UNION ".join(self._targets(shape))
+        targets = tuple(self._targets(shape))
         name, sev = str(shape), self._severity(shape)
         checks = []
 
@@ -158,13 +162,17 @@ class Compiler:
             select = str(g.value(sparql, SH.select)).replace("$this", "?this")
             message = str(g.value(sparql, SH.message) or "SPARQL constraint")
             inner = select[select.index("WHERE") + len("WHERE"):].strip()
-            add(None, message, inner)
+            if not (inner.startswith("{") and inner.endswith("}")):
+                raise UnsupportedShape(f"{sparql}: the SELECT must end with its WHERE group")
+            # the group's patterns join the focus nodes directly: as a nested group Oxigraph would
+            # evaluate it for every node first (35 s instead of 0.1 s for a few focus nodes at 50k)
+            add(None, message, inner[1:-1])
         for prop in g.objects(shape, SH.property):
             checks += self._property(shape, prop, targets, sev)
         return checks
 
     # -- property shapes --------------------------------------------------------------
-    def _property(self, shape: object, prop: object, targets: str, sev: str) -> list[Check]:
+    def _property(self, shape: object, prop: object, targets: tuple[str, ...], sev: str) -> list[Check]:
         g = self.g
         _check_params(g, prop)
         path = _path(g, g.value(prop, SH.path))

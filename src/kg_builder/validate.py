@@ -199,16 +199,23 @@ def sanity(
 
 
 def findings(store: ox.Store, base: str = DEFAULT_BASE) -> list[dict[str, str | None]]:
-    """Every data-quality finding of the graph, for the build report: type, message, article and quote."""
-    rows = store.query(
-        f"""PREFIX okg: <{base}def/okg#> PREFIX oa: <http://www.w3.org/ns/oa#> PREFIX prov: <http://www.w3.org/ns/prov#>
-            SELECT ?f ?type ?message ?article ?quote WHERE {{
-              ?f a okg:QualityFinding ; okg:findingType ?type ; okg:message ?message ; prov:wasDerivedFrom ?article .
-              OPTIONAL {{ ?f okg:evidence/oa:hasSelector/oa:exact ?quote }} }}""",
-        use_default_graph_as_union=True)
+    """Every data-quality finding of the graph, for the build report: type, message, article and quote.
+
+    Two plain joins rather than one query with an OPTIONAL quote: Oxigraph evaluates an
+    OPTIONAL's right side over the whole store (9 s at 50 000 articles, against 0.04 s).
+    """
+    prefixes = (f"PREFIX okg: <{base}def/okg#> PREFIX oa: <http://www.w3.org/ns/oa#> "
+                "PREFIX prov: <http://www.w3.org/ns/prov#> ")
+    quotes: dict[str, str] = {}
+    for r in store.query(prefixes + """SELECT ?f ?quote WHERE { ?f a okg:QualityFinding ; okg:evidence ?span .
+                                         ?span oa:hasSelector ?sel . ?sel oa:exact ?quote }""",
+                         use_default_graph_as_union=True):
+        quotes.setdefault(r["f"].value, r["quote"].value)
     out = [{"finding": r["f"].value, "type": r["type"].value.rsplit("/", 1)[-1], "message": r["message"].value,
-            "article": r["article"].value, "quote": r["quote"].value if r["quote"] is not None else None}
-           for r in rows]
+            "article": r["article"].value, "quote": quotes.get(r["f"].value)}
+           for r in store.query(prefixes + """SELECT ?f ?type ?message ?article WHERE {
+                                  ?f a okg:QualityFinding ; okg:findingType ?type ; okg:message ?message ;
+                                     prov:wasDerivedFrom ?article }""", use_default_graph_as_union=True)]
     return sorted(out, key=lambda f: (f["article"] or "", f["type"], f["finding"]))
 
 
