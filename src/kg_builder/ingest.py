@@ -255,8 +255,10 @@ ARTICLE_SUFFIXES = {".txt", ".html", ".htm", ".text", ""}
 
 
 def _is_article(name: str) -> bool:
-    return (not name.endswith(SIDECAR_SUFFIX) and not name.startswith(".")
-            and os.path.splitext(name)[1].lower() in ARTICLE_SUFFIXES)
+    if name.startswith(".") or name.endswith(SIDECAR_SUFFIX):
+        return False
+    dot = name.rfind(".")
+    return (name[dot:].lower() if dot > 0 else "") in ARTICLE_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -280,13 +282,14 @@ def scan(corpus_dir: Path) -> dict[str, FileStat]:
         with os.scandir(folder) as it:
             entries = list(it)
         names = {e.name: e for e in entries}
+        sidecars = any(name.endswith(SIDECAR_SUFFIX) for name in names)
         for e in entries:
             if e.is_dir():
                 walk(e.path, f"{prefix}{e.name}/")
             elif e.is_file() and _is_article(e.name):
                 try:
                     st = e.stat()
-                    side = names.get(os.path.splitext(e.name)[0] + SIDECAR_SUFFIX)
+                    side = names.get(os.path.splitext(e.name)[0] + SIDECAR_SUFFIX) if sidecars else None
                     sst = side.stat() if side is not None else None
                 except OSError:
                     continue  # gone while we looked

@@ -85,6 +85,11 @@ class ArticleRecord:
     shared: tuple[str, ...]  # the shared nodes it says something of
 
 
+def report_of(text: str) -> dict:
+    """An article's report as stored: unlinked mentions and warnings (empty when the text is)."""
+    return json.loads(text) if text else {"unlinked": [], "warnings": []}
+
+
 class Manifest:
     """One manifest file, opened for reading and writing (changes take effect on :meth:`commit`)."""
 
@@ -134,18 +139,20 @@ class Manifest:
             rows = self.db.execute("SELECT * FROM articles").fetchall()
         else:
             rows = [r for i in ids for r in self.db.execute("SELECT * FROM articles WHERE id = ?", (i,))]
-        return {r[0]: ArticleRecord(r[0], r[1], r[2], r[3], json.loads(r[4]), tuple(json.loads(r[5])),
+        return {r[0]: ArticleRecord(r[0], r[1], r[2], r[3], report_of(r[4]), tuple(json.loads(r[5])),
                                     tuple(json.loads(r[6]))) for r in rows}
 
     def article_summary(self) -> list[tuple[str, str, int, str]]:
-        """``(source_file, sha256, claims, report JSON)`` of every article, by source file."""
+        """``(source_file, sha256, claims, report JSON)`` of every article, by source file (read it with
+        :func:`report_of`: most articles have nothing to report, and their report is stored empty)."""
         return self.db.execute("SELECT source_file, sha256, claims, report FROM articles ORDER BY source_file").fetchall()
 
     def put_articles(self, records: Iterable[ArticleRecord]) -> None:
         records = list(records)
         self.db.executemany(
             "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(r.id, r.sha256, r.source_file, r.claims, json.dumps(r.report, ensure_ascii=False),
+            [(r.id, r.sha256, r.source_file, r.claims,
+              json.dumps(r.report, ensure_ascii=False) if any(r.report.values()) else "",
               json.dumps(list(r.groups)), json.dumps(list(r.shared))) for r in records])
         self.db.executemany("INSERT OR IGNORE INTO group_articles VALUES (?, ?)",
                             [(g, r.id) for r in records for g in r.groups])

@@ -8,7 +8,7 @@ text, end exclusive, so ``article.text[span.start:span.end]`` is the quote.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any, Literal
 

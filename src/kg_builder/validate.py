@@ -295,7 +295,8 @@ def write_report(report_dir: Path, issues: list[Issue], results: Graph | None, s
     (report_dir / "validation.json").write_text(
         json.dumps([asdict(i) for i in issues], indent=1, ensure_ascii=False), encoding="utf-8"
     )
-    report_graph(issues, results).serialize(report_dir / "validation.ttl", format="turtle")
+    # N-Triples, which is Turtle too: rdflib's pretty Turtle takes a second for a few hundred issues
+    report_graph(issues, results).serialize(report_dir / "validation.ttl", format="nt", encoding="utf-8")
     if summary is not None:
         (report_dir / "build.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False, default=str),
                                                encoding="utf-8")

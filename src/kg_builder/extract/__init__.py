@@ -568,7 +568,7 @@ def _subject_after(ctx: _Context, end: int, sent: Span) -> Mention | None:
 
 
 _ORDINAL_HEAD = re.compile(
-    rf"(?:^|(?<=[.;,])\s+|\bdan\s+|\bkemudian\s+)(?P<ord>pertama|ke(?:dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh))\b",
+    r"(?:^|(?<=[.;,])\s+|\bdan\s+|\bkemudian\s+)(?P<ord>pertama|ke(?:dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh))\b",
     re.I,
 )
 _NUMBERED = re.compile(r"^[ \t]*(?P<n>\d{1,2})[.)]\s+", re.M)
