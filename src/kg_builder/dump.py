@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -31,6 +31,8 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 def term(t: object) -> str:
     """A subject, predicate or object in N-Quads syntax (rdflib's ``n3()`` may use
     triple quotes for a literal, which N-Quads does not allow)."""
+    if type(t) is URIRef:  # most terms, and validated when made
+        return f"<{t}>"
     if isinstance(t, Literal):
         text = str(t).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
         if t.language:

@@ -18,8 +18,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
+from rdflib import Graph, Literal, URIRef
+from rdflib import namespace as ns
 
 from kg_builder.iri import Iris, short_hash
 from kg_builder.link import Gazetteer
@@ -28,9 +28,35 @@ from kg_builder.model import Article, Claim, Entity, Extraction, Finding, Person
 if TYPE_CHECKING:
     from kg_builder.curation import Decision
 
-OA = Namespace("http://www.w3.org/ns/oa#")
-ORG = Namespace("http://www.w3.org/ns/org#")
-SCHEMA = Namespace("https://schema.org/")
+
+
+class Vocab:
+    """A namespace whose terms are made once.
+
+    rdflib's ``Namespace`` builds (and validates) a new ``URIRef`` on every
+    attribute access; emitting a national corpus asks for a few million terms,
+    so each is kept after its first use.
+    """
+
+    def __init__(self, base: str) -> None:
+        self._base = base
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = URIRef(self._base + name)
+        setattr(self, name, term)
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        return getattr(self, name)
+
+
+RDF, RDFS, XSD, OWL = Vocab(str(ns.RDF)), Vocab(str(ns.RDFS)), Vocab(str(ns.XSD)), Vocab(str(ns.OWL))
+PROV, SKOS, DCTERMS = Vocab(str(ns.PROV)), Vocab(str(ns.SKOS)), Vocab(str(ns.DCTERMS))
+OA = Vocab("http://www.w3.org/ns/oa#")
+ORG = Vocab("http://www.w3.org/ns/org#")
+SCHEMA = Vocab("https://schema.org/")
 
 CLAIM_CLASS = {
     "score": "ScoreClaim", "rank": "RankClaim", "topn": "TopNClaim", "zone": "ZoneClaim",
@@ -100,7 +126,7 @@ class Emitter:
 
     def __init__(self, base: str) -> None:
         self.iris = Iris(base)
-        self.okg = Namespace(self.iris.okg)
+        self.okg = Vocab(self.iris.okg)
 
     # -- reference -------------------------------------------------------------------
     def reference(

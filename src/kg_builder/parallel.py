@@ -6,7 +6,8 @@ once, articles go out in chunks, and the results come back in article order,
 so a parallel build writes exactly the graph a serial one does. Articles
 already in the cache never reach a worker.
 
-Touches nothing on disk but the cache (through :class:`ExtractionCache`).
+Touches nothing on disk but the cache (through :class:`ExtractionCache`),
+which each worker writes for the articles it extracts.
 """
 
 from __future__ import annotations
@@ -21,16 +22,24 @@ from kg_builder.link import Gazetteer
 from kg_builder.model import Article, Extraction
 
 _gazetteer: Gazetteer | None = None
+_cache: ExtractionCache | None = None
 
 
-def _init(reference_dir: str) -> None:
-    global _gazetteer
+def _init(reference_dir: str, cache: ExtractionCache) -> None:
+    global _gazetteer, _cache
     _gazetteer = Gazetteer.load(Path(reference_dir))
+    _cache = cache
 
 
 def _extract_chunk(articles: list[Article]) -> list[Extraction]:
-    assert _gazetteer is not None
-    return [extract(a, _gazetteer) for a in articles]
+    """Extract and keep in the cache, here in the worker: the writes run in parallel too."""
+    assert _gazetteer is not None and _cache is not None
+    out = []
+    for a in articles:
+        x = extract(a, _gazetteer)
+        _cache.put(a.sha256, x)
+        out.append(x)
+    return out
 
 
 def default_jobs() -> int:
@@ -59,12 +68,13 @@ def extract_all(
         found.append(x)
     if jobs <= 1 or len(todo) < min_parallel:
         made = [extract(articles[i], gazetteer) for i in todo]
+        for i, x in zip(todo, made):
+            cache.put(articles[i].sha256, x)
     else:
         size = max(8, len(todo) // (jobs * 8))
         chunks = [[articles[i] for i in todo[k : k + size]] for k in range(0, len(todo), size)]
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(str(reference_dir),)) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(str(reference_dir), cache)) as pool:
             made = [x for part in pool.map(_extract_chunk, chunks) for x in part]
     for i, x in zip(todo, made):
-        cache.put(articles[i].sha256, x)
         found[i] = x
     return [x for x in found if x is not None]

@@ -200,7 +200,7 @@ class Compiler:
         each = f"?this {path} ?value ."
         # minCount 1 and maxCount 0/1 are most of the shapes: cheaper as (NOT) EXISTS than as counts
         if (n := g.value(prop, SH.minCount)) is not None:
-            if int(n) == 1 and "/" not in path.replace("http://", "").replace("https://", ""):
+            if int(n) == 1 and isinstance(g.value(prop, SH.path), URIRef):
                 # (Oxigraph plans NOT EXISTS over a sequence path badly: those keep the count)
                 add(f"FILTER NOT EXISTS {{ ?this {path} ?_v }} BIND (0 AS ?value)")
             else:
