@@ -8,12 +8,15 @@ own with :func:`build_into`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -89,13 +92,61 @@ def start_server(out_dir: Path, *extra: str, env: dict[str, str] | None = None) 
     raise RuntimeError("server did not start in 30 s")
 
 
-@pytest.fixture(scope="session")
-def server(built):
-    """A real uvicorn server over the session build."""
-    proc, url = start_server(built[0].out_dir)
-    yield url
+def stop(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@contextlib.contextmanager
+def serving(out_dir: Path, *extra: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    """``kg serve`` for the duration of a ``with`` block; yields its base URL."""
+    proc, url = start_server(out_dir, *extra, env=env)
+    try:
+        yield url
+    finally:
+        stop(proc)
+
+
+class Listener:
+    """A local TCP listener that records every request reaching it (to prove nothing was fetched)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(5)
+        self.sock.settimeout(0.1)
+        self.port = self.sock.getsockname()[1]
+        self.requests: list[bytes] = []
+        self._stop = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self._stop:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            conn.settimeout(1)
+            try:
+                self.requests.append(conn.recv(65536))
+                conn.sendall(b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            except OSError:
+                pass
+            finally:
+                conn.close()
+
+    def close(self) -> None:
+        self._stop = True
+        self.thread.join(timeout=2)
+        self.sock.close()
+
+
+@pytest.fixture(scope="session")
+def server(built):
+    """A real uvicorn server over the session build."""
+    with serving(built[0].out_dir) as url:
+        yield url

@@ -6,7 +6,6 @@ import json
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import httpx
 import pytest
@@ -105,3 +104,24 @@ def test_kg_validate_reports_on_the_built_graph_and_keeps_the_build_report(built
         assert "0 violation(s)" in cli.stdout
         assert "[Warning]" in cli.stdout and "quote:" in cli.stdout  # seed 003's impossible date, with its quote
     assert (s.out_dir / "report" / "build.json").read_text() == before
+
+
+def test_bad_input_in_a_strict_build_leaves_the_previous_graph_serving(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    out = tmp_path / "out"
+    s, first = build_into(out, corpus=corpus)
+    assert first.conforms
+    before = {name: (out / name).read_bytes() for name in ("kg.nq", "build-id")}
+    proc, url = start_server(out)
+    try:
+        (corpus / "broken.txt").write_bytes(b"\x00\x01binary\x00")
+        cli = subprocess.run([sys.executable, "-m", "kg_builder", "build", "--corpus", str(corpus), "--out", str(out),
+                              "--strict"], capture_output=True, text=True)
+        assert cli.returncode == 2 and "broken.txt" in cli.stderr and "nothing replaced" in cli.stderr
+        assert {name: (out / name).read_bytes() for name in before} == before
+        r = httpx.get(f"{url}/sparql", params={"query": Q_BLITAR}, headers={"Accept": "application/sparql-results+json"})
+        assert r.status_code == 200 and r.json()["results"]["bindings"][0]["s"]["value"] == "98.19"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

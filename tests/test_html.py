@@ -16,7 +16,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from conftest import BASE, start_server
+from conftest import BASE, serving
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 CATALOGUE = {
@@ -44,13 +44,8 @@ def site(built, tmp_path_factory):
     for name, text in CATALOGUE.items():
         (queries / name).write_text(text, encoding="utf-8")
     (queries / "README.md").write_text("bukan kueri", encoding="utf-8")
-    proc, url = start_server(built[0].out_dir, "--queries", str(queries))
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with serving(built[0].out_dir, "--queries", str(queries)) as url:
+        yield url
 
 
 def page(url: str) -> str:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import socket
-import subprocess
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -22,7 +20,7 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from SPARQLWrapper import CSV, JSON, JSONLD, RDFXML, TURTLE, XML, SPARQLWrapper
 
-from conftest import BASE, OKG, PREFIXES, start_server
+from conftest import BASE, OKG, PREFIXES, Listener, start_server, stop
 
 BLITAR = f"{BASE}id/assessment/2024/kota-blitar"
 SCORES = PREFIXES + "SELECT ?r ?s WHERE { ?r a okg:AssessmentResult ; okg:score ?s } ORDER BY ?r"
@@ -33,14 +31,6 @@ CATALOGUE_QUERY = """# Skor hasil penilaian
 PREFIX okg: <https://w3id.org/kepatuhan-kg/def/okg#>
 SELECT ?hasil ?nilai WHERE { ?hasil a okg:AssessmentResult ; okg:score ?nilai } ORDER BY DESC(?nilai)
 """
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 @pytest.fixture(scope="module")
@@ -261,35 +251,6 @@ def test_updates_are_refused_on_every_route_and_nothing_changes(server):
     assert [b["s"]["value"] for b in scores.json()["results"]["bindings"]] == ["98.19"]
 
 
-class Listener:
-    """A TCP listener on a free port that records whether anyone connected."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(5)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self._stop = False
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while not self._stop:
-            try:
-                conn, _ = self.sock.accept()
-                self.connections += 1
-                conn.close()
-            except OSError:
-                continue
-
-    def close(self) -> None:
-        self._stop = True
-        self.thread.join(timeout=2)
-        self.sock.close()
-
-
 def test_service_is_refused_and_nothing_is_fetched(server):
     listener = Listener()
     try:
@@ -302,7 +263,7 @@ def test_service_is_refused_and_nothing_is_fetched(server):
             r = get(server, q)
             assert r.status_code == 403 and "SERVICE" in r.text, q
         time.sleep(0.3)
-        assert listener.connections == 0
+        assert listener.requests == []
     finally:
         listener.close()
     # the word in a string, a comment or a variable name is not the keyword

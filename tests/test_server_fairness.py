@@ -9,14 +9,13 @@ other client waited until the time limit.
 
 from __future__ import annotations
 
-import subprocess
 import threading
 import time
 
 import httpx
 import pytest
 
-from conftest import start_server
+from conftest import serving
 
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 JSON_RESULTS = "application/sparql-results+json"
@@ -24,14 +23,9 @@ JSON_RESULTS = "application/sparql-results+json"
 
 @pytest.fixture(scope="module")
 def shared(built):
-    proc, url = start_server(built[0].out_dir, env={
-        "KG_QUERY_TIMEOUT": "3", "KG_QUERY_WORKERS": "4", "KG_MAX_QUERIES_PER_CLIENT": "2"})
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with serving(built[0].out_dir, env={
+            "KG_QUERY_TIMEOUT": "3", "KG_QUERY_WORKERS": "4", "KG_MAX_QUERIES_PER_CLIENT": "2"}) as url:
+        yield url
 
 
 def from_address(address: str) -> httpx.Client:

@@ -11,51 +11,15 @@ does reach it (so the test can fail).
 from __future__ import annotations
 
 import asyncio
-import socket
 import subprocess
-import threading
 import time
 
 import httpx
 import pytest
 
+from conftest import Listener
 
 JSON_RESULTS = "application/sparql-results+json"
-
-
-class Listener:
-    """A local HTTP-ish listener that records every request that reaches it."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(5)
-        self.sock.settimeout(0.1)
-        self.port = self.sock.getsockname()[1]
-        self.requests: list[bytes] = []
-        self._stop = False
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while not self._stop:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            conn.settimeout(1)
-            try:
-                self.requests.append(conn.recv(65536))
-                conn.sendall(b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-            except OSError:
-                pass
-            finally:
-                conn.close()
-
-    def close(self) -> None:
-        self._stop = True
-        self.thread.join(timeout=2)
-        self.sock.close()
 
 
 @pytest.fixture

@@ -100,7 +100,7 @@ def on(where: str, delete: str = "", insert: str = "") -> str:
 
 CASES: dict[str, str] = {
     # rounds
-    "RoundShape NodeKind": add(f'[] a okg:AssessmentRound ; okg:assessmentYear "2019"^^xsd:gYear ; skos:prefLabel "x" .'),
+    "RoundShape NodeKind": add('[] a okg:AssessmentRound ; okg:assessmentYear "2019"^^xsd:gYear ; skos:prefLabel "x" .'),
     "RoundShape Pattern": add(f'{I("round/2023")} a okg:AssessmentRound ; okg:assessmentYear "2023"^^xsd:gYear ; skos:prefLabel "x" .'),
     "RoundShape okg:announcedOn Datatype": put(ROUND, "okg:announcedOn", '"14 Desember 2023"'),
     "RoundShape okg:announcedOn MaxCount": add(f'{ROUND} okg:announcedOn "2023-12-15"^^xsd:date .'),
