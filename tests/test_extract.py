@@ -580,3 +580,13 @@ def test_the_seed_articles_findings_and_hand_over_places(gazetteer):
         "003": ("Ruang Rapat Rumah Dinas (Rumdin) Bupati", "kopli-ansori"),
         "004": ("ballroom Hotel Aston Jambi", "sri-purwaningsih"),
     }
+
+
+def test_a_bare_name_is_read_longest_first_across_province_and_article_names(gazetteer):
+    # "Aceh" is a province's bare name (one pattern for every article); "Aceh Besar"
+    # becomes a bare name only because this text named Kabupaten Aceh Besar first.
+    text = "Kabupaten Aceh Besar masuk zona hijau. Tahun lalu Aceh Besar di zona kuning, dan Aceh juga."
+    bare = [(m.surface, m.entity, m.note) for m in gazetteer.find_mentions(text) if m.note in ("bare", "place")]
+    besar = gazetteer.find_mentions("Kabupaten Aceh Besar")[0].entity
+    aceh = next(m.entity for m in gazetteer.find_mentions("Provinsi Aceh"))
+    assert bare == [("Aceh Besar", besar, "bare"), ("Aceh", aceh, "place")]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -191,8 +192,7 @@ class Gazetteer:
         for n, key in self._province_bare_names.items():
             bare_targets.setdefault(n, key)
         if bare_targets:
-            alternation = "|".join(re.escape(n) for n in sorted(bare_targets, key=len, reverse=True))
-            for m in re.finditer(rf"(?<![\w-])(?:{alternation})(?![\w-])", text):
+            for m in self._bare_matches(text, bare_targets):
                 span = Span(m.start(), m.end())
                 if any(t.start <= span.start < t.end for t in taken):
                     continue
@@ -223,6 +223,28 @@ class Gazetteer:
             taken.append(span)
         mentions.sort(key=lambda x: x.span)
         return mentions
+
+    def _bare_matches(self, text: str, targets: dict[str, str]) -> list[re.Match[str]]:
+        """Leftmost-longest, non-overlapping matches of ``targets`` as bare words.
+
+        The province names are one pattern compiled once; only the few names this
+        article gave with a prefix make a pattern of their own (compiling the
+        whole alternation for every article was half of extraction's time).
+        """
+        own = [n for n in targets if n not in self._province_bare_names]
+        found = list(self._province_bare_pattern.finditer(text))
+        if own:
+            found += _bare_regex(own).finditer(text)
+        found.sort(key=lambda m: (m.start(), m.start() - m.end()))
+        out: list[re.Match[str]] = []
+        for m in found:
+            if not out or m.start() >= out[-1].end():
+                out.append(m)
+        return out
+
+    @cached_property
+    def _province_bare_pattern(self) -> re.Pattern[str]:
+        return _bare_regex(self._province_bare_names)
 
     @cached_property
     def _province_bare_names(self) -> dict[str, str]:
@@ -328,6 +350,15 @@ class Gazetteer:
             if e.name.lower() == low and (kind is None or e.kind == kind):
                 return e.key
         return None
+
+
+def _bare_regex(names: Iterable[str]) -> re.Pattern[str]:
+    """Any of ``names`` as a word of its own (hyphens count as word characters), longest first."""
+    names = sorted(names, key=len, reverse=True)
+    if not names:
+        return re.compile(r"(?!)")  # an empty alternation would match the empty string everywhere
+    alternation = "|".join(re.escape(n) for n in names)
+    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])")
 
 
 def _bare(e: Entity) -> str:
