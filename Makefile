@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test build validate serve clean browser
+.PHONY: run test lint build validate serve clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ serve: $(STAMP)
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench bench/run
 
 # Chromium for the screenshot tests (tests/test_html.py), from the OS packages where
 # apt-get is usable; elsewhere those tests skip and say why.

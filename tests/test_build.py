@@ -9,8 +9,8 @@ import sys
 
 import httpx
 import pytest
-
 from conftest import CORPUS, ROOT, build_into, start_server
+
 from kg_builder.build import BuildError, build
 from kg_builder.config import settings
 

@@ -6,9 +6,8 @@ import csv
 import io
 
 import httpx
-from rdflib import Graph, URIRef
-
 from conftest import OKG, PREFIXES
+from rdflib import Graph, URIRef
 
 JEMBER = PREFIXES + """
 SELECT ?pos ?of ?quote WHERE {

@@ -12,11 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS
 
 from kg_builder.config import settings
 from kg_builder.evaluate import evaluate, gold_opinions, score_facts
-
-from conftest import CORPUS
 
 GOLD = Path(__file__).parent / "gold"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from conftest import BASE, CORPUS, OKG, PREFIXES
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from conftest import BASE, CORPUS, OKG, PREFIXES
 from kg_builder.config import settings
 from kg_builder.emit import Emitter
 from kg_builder.extract import extract

@@ -15,7 +15,6 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-
 from conftest import BASE, serving
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}

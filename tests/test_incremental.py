@@ -18,13 +18,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import BASE, CORPUS, PREFIXES, ROOT
 
 from kg_builder.build import BuildResult, build
 from kg_builder.config import settings
 from kg_builder.manifest import MANIFEST
 from kg_builder.store import open_store
-
-from conftest import BASE, CORPUS, PREFIXES, ROOT
 
 ARTICLES = Path(__file__).parent / "fixtures" / "articles"
 SLEMAN = f"<{BASE}id/assessment/2023/kab-sleman>"

@@ -12,10 +12,9 @@ import gzip
 
 import httpx
 import pytest
+from conftest import BASE, OKG
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
-
-from conftest import BASE, OKG
 
 OA = Namespace("http://www.w3.org/ns/oa#")
 PROV = Namespace("http://www.w3.org/ns/prov#")

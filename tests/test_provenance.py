@@ -14,13 +14,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import BASE, CORPUS, PREFIXES, build_into
 
 from kg_builder.build import BuildError, build
 from kg_builder.config import settings
 from kg_builder.ingest import read_corpus
 from kg_builder.store import open_store
-
-from conftest import BASE, CORPUS, PREFIXES, build_into
 
 ARTICLES = Path(__file__).parent / "fixtures" / "articles"
 SLEMAN = f"<{BASE}id/assessment/2023/kab-sleman>"

@@ -21,10 +21,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import BASE, ROOT
 
 from kg_builder.query import run_query
-
-from conftest import BASE, ROOT
 
 QUERIES = ROOT / "queries"
 FIXTURE = Path(__file__).parent / "fixtures" / "queries" / "history.ttl"

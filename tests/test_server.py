@@ -16,11 +16,10 @@ import xml.etree.ElementTree as ET
 
 import httpx
 import pytest
+from conftest import BASE, OKG, PREFIXES, Listener, start_server, stop
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from SPARQLWrapper import CSV, JSON, JSONLD, RDFXML, TURTLE, XML, SPARQLWrapper
-
-from conftest import BASE, OKG, PREFIXES, Listener, start_server, stop
 
 BLITAR = f"{BASE}id/assessment/2024/kota-blitar"
 SCORES = PREFIXES + "SELECT ?r ?s WHERE { ?r a okg:AssessmentResult ; okg:score ?s } ORDER BY ?r"

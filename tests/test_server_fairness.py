@@ -14,7 +14,6 @@ import time
 
 import httpx
 import pytest
-
 from conftest import serving
 
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"

@@ -20,10 +20,9 @@ import time
 
 import httpx
 import pytest
+from conftest import ROOT
 from rdflib import Graph
 from SPARQLWrapper import JSON, SPARQLWrapper
-
-from conftest import ROOT
 
 ALL = "SELECT * WHERE { ?s ?p ?o }"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"

@@ -13,7 +13,6 @@ import subprocess
 import time
 
 import httpx
-
 from conftest import BASE, CORPUS, build_into, start_server
 
 COUNT_RESULTS = "SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a <https://w3id.org/kepatuhan-kg/def/okg#AssessmentResult> }"

@@ -16,7 +16,6 @@ import time
 
 import httpx
 import pytest
-
 from conftest import Listener
 
 JSON_RESULTS = "application/sparql-results+json"

@@ -13,11 +13,10 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 import pytest
+from conftest import BASE, OKG
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, VOID
 from SPARQLWrapper import N3, SPARQLWrapper
-
-from conftest import BASE, OKG
 
 JSON_RESULTS = "application/sparql-results+json"
 BLITAR = f"{BASE}id/assessment/2024/kota-blitar"

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
+from conftest import ROOT
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import SH
+from test_shapes import CASES, OKGSH, broken_in_place, fired, path_text, reference, targeted, valid_graph
 
 from kg_builder import shacl, validate
-
-from conftest import ROOT
-from test_shapes import CASES, OKGSH, broken_in_place, fired, path_text, reference, targeted, valid_graph
 
 
 @pytest.fixture(scope="module")

@@ -21,14 +21,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import ROOT
 from pyshacl import validate as pyshacl_validate
 from rdflib import RDF, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 
 from kg_builder import validate
-
-from conftest import ROOT
 
 FIXTURE = Path(__file__).parent / "fixtures" / "shapes" / "valid.ttl"
 OKGSH = "https://w3id.org/kepatuhan-kg/def/shapes#"

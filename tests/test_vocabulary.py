@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+from conftest import OKG, ROOT
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDFS, SKOS
 
 from kg_builder.vocabulary import render_html
-
-from conftest import OKG, ROOT
 
 
 def vocab() -> Graph:

@@ -36,10 +36,11 @@ import shutil
 import sqlite3
 import subprocess
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
 import pyoxigraph as ox
 from rdflib import URIRef
 
@@ -201,7 +202,7 @@ class _NeedsClean(Exception):
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _git_commit() -> str | None:

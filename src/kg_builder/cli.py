@@ -166,10 +166,10 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from kg_builder.server.app import create_app
     from kg_builder.server.run import run
-
-    from dataclasses import replace
 
     s = _settings(args)
     if args.query_timeout is not None:

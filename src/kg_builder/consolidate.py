@@ -102,7 +102,7 @@ def emit(g: Graph, claims: list[RankedClaim], iris: Iris) -> list[Outcome]:
         c = rc.claim
         if c.subject:
             results[iris.result(c.year, c.subject)] = (c.year, c.subject)
-    for result, (year, subject) in sorted(results.items()):
+    for _, (year, subject) in sorted(results.items()):
         _result(g, okg, iris, year, subject)
     outcomes = decide(claims, iris)
     status: dict[URIRef, str] = {}

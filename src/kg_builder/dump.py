@@ -19,9 +19,9 @@ Reads and writes only the dump files it is given.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from rdflib import Literal, URIRef
 

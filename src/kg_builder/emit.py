@@ -13,10 +13,11 @@ goes to ``okg:eventDateText`` otherwise).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as ns
@@ -400,7 +401,7 @@ class Emitter:
             self.finding(g, a, f, context)
 
     def curation(
-        self, g: Graph, d: "Decision", a: Article, context: int, shared: Graph | None = None
+        self, g: Graph, d: Decision, a: Article, context: int, shared: Graph | None = None
     ) -> list[URIRef]:
         """A curator's decision as a PROV activity; an added fact becomes a claim it generated.
 

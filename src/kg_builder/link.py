@@ -95,7 +95,7 @@ class Gazetteer:
 
     # -- loading -------------------------------------------------------------
     @classmethod
-    def load(cls, reference_dir: Path) -> "Gazetteer":
+    def load(cls, reference_dir: Path) -> Gazetteer:
         return cls(load_regions(reference_dir / "regions.csv") + load_bodies(reference_dir / "ministries.csv"))
 
     def get(self, key: str) -> Entity | None:

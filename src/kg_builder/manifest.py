@@ -30,9 +30,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from kg_builder.dump import Segment
 
@@ -105,7 +106,7 @@ class Manifest:
             self.set_meta("layout", LAYOUT_VERSION)
 
     @classmethod
-    def create(cls, path: Path) -> "Manifest":
+    def create(cls, path: Path) -> Manifest:
         return cls(path, create=True)
 
     def commit(self) -> None:
@@ -183,7 +184,7 @@ class Manifest:
         self.set_meta("segments", json.dumps([[s.key, s.order, s.start, s.end] for s in segments]))
 
     # -- shared nodes -----------------------------------------------------------------
-    def put_contributions(self, said: Iterable[tuple[str, "Contribution"]]) -> None:
+    def put_contributions(self, said: Iterable[tuple[str, Contribution]]) -> None:
         """``(contributor, contribution)`` pairs."""
         self.db.executemany("INSERT OR IGNORE INTO shared_contributions VALUES (?, ?, ?, ?)",
                             [(c.node, who, c.kind, c.data) for who, c in said])

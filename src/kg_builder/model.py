@@ -29,10 +29,10 @@ class Span:
         if not 0 <= self.start < self.end:
             raise ValueError(f"bad span {self.start}..{self.end}")
 
-    def covers(self, other: "Span") -> bool:
+    def covers(self, other: Span) -> bool:
         return self.start <= other.start and other.end <= self.end
 
-    def union(self, other: "Span") -> "Span":
+    def union(self, other: Span) -> Span:
         return Span(min(self.start, other.start), max(self.end, other.end))
 
 

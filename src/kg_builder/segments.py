@@ -180,7 +180,7 @@ class Assembler:
             ranked.append(consolidate.RankedClaim(iri, a.id, c, self.ranks.get(iri, "normal")))
         return ArticlePart(dump.lines(own, self.graphs["claims"]), sorted(set(said)), ranked)
 
-    def curation(self, decisions: list["Decision"], by_id: dict[str, Article]) -> CurationPart:
+    def curation(self, decisions: list[Decision], by_id: dict[str, Article]) -> CurationPart:
         part = Triples()
         ranked: list[consolidate.RankedClaim] = []
         said = []
@@ -274,11 +274,11 @@ def zone_bands(reference: Graph, base: str) -> Bands:
     """Each round's zone bands from the reference data: year -> [(zone slug, min, max)]."""
     out: Bands = {}
     rows = reference.query(
-        """PREFIX okg: <%sdef/okg#>
-           SELECT ?year ?zone ?min ?max WHERE {
+        f"""PREFIX okg: <{base}def/okg#>
+           SELECT ?year ?zone ?min ?max WHERE {{
              ?round okg:assessmentYear ?year ; okg:scoreBand ?b .
              ?b okg:bandConcept ?zone ; okg:minScore ?min ; okg:maxScore ?max .
-             FILTER (CONTAINS(STR(?zone), "/def/zone/")) }""" % base
+             FILTER (CONTAINS(STR(?zone), "/def/zone/")) }}"""
     )
     for year, zone, lo, hi in rows:  # type: ignore[misc]
         out.setdefault(int(str(year)), []).append((str(zone).rsplit("/", 1)[1], Decimal(str(lo)), Decimal(str(hi))))

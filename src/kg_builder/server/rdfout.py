@@ -7,7 +7,7 @@ prefixes and the same formats. Pure: triples in, bytes out.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 from rdflib import Graph

@@ -324,7 +324,7 @@ class WorkerPool:
         deadline = loop.time() + timeout
         try:
             worker = self._idle.get_nowait() if not self._idle.empty() else await asyncio.wait_for(self._idle.get(), timeout)
-        except (asyncio.TimeoutError, TimeoutError):
+        except TimeoutError:
             self.stats.busy += 1
             raise PoolBusy() from None
         if not worker.process.is_alive():
@@ -336,7 +336,7 @@ class WorkerPool:
         try:
             answer = await worker.call((build_id, job), max(0.001, deadline - loop.time()),
                                        job.max_bytes + ANSWER_OVERHEAD)
-        except (asyncio.TimeoutError, TimeoutError):
+        except TimeoutError:
             self.stats.timeouts += 1
             self._replace(worker)
             raise QueryTimeout() from None
