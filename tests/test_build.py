@@ -125,3 +125,10 @@ def test_bad_input_in_a_strict_build_leaves_the_previous_graph_serving(tmp_path)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_the_dump_says_each_quad_once(built):
+    # a parent result was written again for each of its unit results (Lebong's seven units)
+    s, _ = built
+    lines = (s.out_dir / "kg.nq").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(set(lines)) > 1000

@@ -79,7 +79,7 @@ class Triples:
 
     An rdflib ``Graph`` indexes every triple three ways as it is added, which
     dominates a national build; these graphs are only written out, so a list
-    does (duplicates are removed when the N-Quads are sorted).
+    does (duplicates are removed when their N-Quads lines are made, in segments).
     """
 
     def __init__(self) -> None:

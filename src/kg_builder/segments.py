@@ -178,7 +178,9 @@ class Assembler:
         for c in x.claims:
             iri = self.emitter.claim_iri(a, c)
             ranked.append(consolidate.RankedClaim(iri, a.id, c, self.ranks.get(iri, "normal")))
-        return ArticlePart(dump.lines(own, self.graphs["claims"]), sorted(set(said)), ranked)
+        # a span cited by two claims is described twice: each line once, in emission order
+        lines = list(dict.fromkeys(dump.lines(own, self.graphs["claims"])))
+        return ArticlePart(lines, sorted(set(said)), ranked)
 
     def curation(self, decisions: list[Decision], by_id: dict[str, Article]) -> CurationPart:
         part = Triples()
@@ -191,7 +193,7 @@ class Assembler:
             if d.added:
                 ranked += [consolidate.RankedClaim(iri, a.id, c) for iri, c in zip(made, d.claims)]
         said += self._rounds({rc.claim.year for rc in ranked})
-        return CurationPart(dump.lines(part, self.graphs["claims"]), sorted(set(said)), ranked)
+        return CurationPart(list(dict.fromkeys(dump.lines(part, self.graphs["claims"]))), sorted(set(said)), ranked)
 
     def shared(self, node: str, kind: str, datas: list[str]) -> list[str]:
         """The lines of one shared node, from every contribution (JSON objects) to it: sorted, each once."""
@@ -245,7 +247,9 @@ class Assembler:
         consolidate.emit(results, ranked, self.iris)  # type: ignore[arg-type]
         for article_id, finding in consolidate.cross_findings(ranked, bands):
             self.emitter.finding(findings, article_id, finding, self.context)  # type: ignore[arg-type]
-        return dump.lines(results, self.graphs["consolidated"]) + dump.lines(findings, self.graphs["claims"])
+        # each unit result names its parent result again: each line once, in emission order
+        return list(dict.fromkeys(dump.lines(results, self.graphs["consolidated"])
+                                  + dump.lines(findings, self.graphs["claims"])))
 
     def _rounds(self, years: set[int]) -> list[Contribution]:
         """The rounds the articles name that the reference data lacks."""
